@@ -1,0 +1,75 @@
+import js from '@eslint/js';
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+
+export default tseslint.config(
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/out-tsc/**',
+      '**/.astro/**',
+      '.data/**',
+      '.nx/**',
+      'test-results/**',
+      'playwright-report/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...svelte.configs['flat/recommended'],
+  {
+    languageOptions: { globals: { ...globals.node } },
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../../*'], message: 'Import across projects by alias (@koodi/...).' }] },
+      ],
+    },
+  },
+  {
+    files: ['**/*.ts', '**/*.mts', '**/*.svelte'],
+    rules: {
+      // The direction of dependencies between projects: web → contracts; api, grader → contracts,
+      // db, queue, sandbox; libs never import apps. A forbidden import fails `nx lint`.
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['type:contracts'] },
+            {
+              sourceTag: 'scope:api',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:data', 'type:queue'],
+            },
+            {
+              sourceTag: 'scope:grader',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:data', 'type:queue', 'type:sandbox'],
+            },
+            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:contracts'] },
+            { sourceTag: 'type:queue', onlyDependOnLibsWithTags: ['type:contracts'] },
+            { sourceTag: 'type:sandbox', onlyDependOnLibsWithTags: ['type:contracts'] },
+            {
+              sourceTag: 'scope:tools',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:data', 'type:queue', 'type:sandbox'],
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: tseslint.parser }, globals: { ...globals.browser } },
+  },
+  {
+    files: ['apps/web/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+);

@@ -1,0 +1,70 @@
+import type { CodeLocation, TestResult } from '../feedback';
+import type { AssignmentLimits } from '../limits';
+import type { SubmissionStatus } from '../submission-status';
+import type { Verdict } from '../verdict';
+
+export const POINTS_PER_SOLVED = 100;
+
+export interface ApiError {
+  error: { code: string; message: string; details?: unknown };
+}
+
+export interface MeResponse {
+  userId: string;
+  points: number;
+  solved: string[];
+  next: string | null;
+}
+
+export interface AssignmentSummary {
+  id: string;
+  slug: string;
+  position: number;
+  title: string;
+  solved: boolean;
+}
+
+export interface AssignmentDetail {
+  id: string;
+  slug: string;
+  position: number;
+  title: string;
+  handout: string;
+  starterCode: string;
+  sampleTests: string;
+  moduleName: string;
+  limits: AssignmentLimits;
+  version: string;
+}
+
+export interface SubmissionView {
+  id: string;
+  assignmentId: string;
+  status: SubmissionStatus;
+  verdict: Verdict | null;
+  summary: string | null;
+  tests: TestResult[];
+  output: string;
+  outputTruncated: boolean;
+  location: CodeLocation | null;
+  /** 1-based place in the grading queue while queued; null otherwise. */
+  queuePosition: number | null;
+  createdAt: string;
+  startedAt: string | null;
+  gradedAt: string | null;
+  gradingMs: number | null;
+}
+
+export interface SubmissionHistoryItem {
+  id: string;
+  status: SubmissionStatus;
+  verdict: Verdict | null;
+  summary: string | null;
+  createdAt: string;
+}
+
+export interface HealthResponse {
+  status: 'ok' | 'degraded';
+  postgres: 'up' | 'down';
+  redis: 'up' | 'down';
+}
