@@ -1,0 +1,86 @@
+// `npm start`: the whole of Koodi at http://localhost:8080 (PORT to change it).
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isAlive, isPortFree } from './processes.ts';
+import { DATA_DIR, ensureDatabase, ensureServices } from './services.ts';
+import { startStack } from './stack.ts';
+import { migrateDatabase, NX, progress, run, syncContent } from './steps.ts';
+import { ensurePrograms, RUNTIME_PROGRAMS } from './system.ts';
+
+const port = Number(process.env.PORT ?? 8080);
+const lockFile = join(DATA_DIR, 'start.pid');
+mkdirSync(DATA_DIR, { recursive: true });
+const holder = existsSync(lockFile) ? Number(readFileSync(lockFile, 'utf8')) : 0;
+if (holder && isAlive(holder)) {
+  console.error(
+    `Koodi is already running (npm start, pid ${holder}). Stop it with Ctrl+C in its terminal first.`,
+  );
+  process.exit(1);
+}
+writeFileSync(lockFile, String(process.pid));
+
+const p = progress(6);
+const cleanup: Array<() => Promise<void>> = [];
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nStopping Koodi…');
+  for (const step of cleanup.reverse()) await step().catch((error) => console.error(error));
+  rmSync(lockFile, { force: true });
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+try {
+  p.step('Checking system programs');
+  const programs = ensurePrograms(RUNTIME_PROGRAMS, p.log);
+  p.log(`found ${[...programs.keys()].join(', ')}`);
+  if (!(await isPortFree(port)))
+    throw new Error(`port ${port} is in use; set PORT to another port`);
+
+  p.step('Starting PostgreSQL and Redis');
+  const services = await ensureServices(p.log);
+  if (services.started) cleanup.push(services.stop);
+
+  p.step('Migrating the database');
+  const url = services.external
+    ? process.env.DATABASE_URL!
+    : await ensureDatabase(services.postgresServerUrl, 'koodi');
+  p.log(await migrateDatabase(url));
+
+  p.step('Building (cached after the first time)');
+  if ((await run(NX, ['run-many', '-t', 'build', '--output-style=static'])) !== 0)
+    throw new Error('the build failed');
+
+  p.step('Syncing assignments from content/');
+  const env = { ...process.env, DATABASE_URL: url, REDIS_URL: services.redisUrl };
+  if ((await syncContent(env)) !== 0) throw new Error('content sync failed');
+
+  p.step('Starting API replicas, graders and NGINX');
+  const stack = await startStack({
+    name: 'stack',
+    port,
+    databaseUrl: url,
+    redisUrl: services.redisUrl,
+    nginx: programs.get('nginx')!,
+    apiReplicas: 2,
+    graders: 2,
+    log: p.log,
+  });
+  cleanup.push(stack.stop);
+  console.log(
+    `\nKoodi is running at ${stack.url}  (ready in ${p.elapsed()}; logs in .data/stack/; Ctrl+C stops)`,
+  );
+  for (const [name, child] of stack.processes) {
+    child.on('exit', (code) => {
+      if (stopping) return;
+      console.error(`${name} exited unexpectedly (code ${code}); see .data/stack/${name}.log`);
+      void shutdown(1);
+    });
+  }
+} catch (error) {
+  console.error(`\nCould not start Koodi: ${(error as Error).message}`);
+  await shutdown(1);
+}
