@@ -1,0 +1,51 @@
+// The direction of dependencies between projects is enforced by lint: these imports must fail.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ESLint } from 'eslint';
+
+const eslint = new ESLint({ cwd: new URL('../../', import.meta.url).pathname });
+
+async function boundaryErrors(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return result.messages
+    .filter((m) => m.ruleId === '@nx/enforce-module-boundaries')
+    .map((m) => m.message);
+}
+
+describe('module boundaries', () => {
+  it('refuse the web app importing the database library', async () => {
+    const errors = await boundaryErrors(
+      'apps/web/src/lib/forbidden.ts',
+      "import { UserEntity } from '@koodi/db';\nexport const x = UserEntity;\n",
+    );
+    assert.equal(errors.length, 1, 'expected one boundary error');
+    assert.match(errors[0], /scope:web" can only depend on libs tagged with "type:contracts"/);
+  });
+
+  it('refuse the contracts library importing the queue library', async () => {
+    const errors = await boundaryErrors(
+      'libs/contracts/src/lib/forbidden.ts',
+      "import { RedisListClient } from '@koodi/queue';\nexport const x = RedisListClient;\n",
+    );
+    assert.equal(errors.length, 1);
+  });
+
+  it('refuse a library importing an app', async () => {
+    const errors = await boundaryErrors(
+      'libs/db/src/lib/forbidden.ts',
+      "import * as api from '@koodi/api';\nexport const x = api;\n",
+    );
+    assert.equal(errors.length, 1);
+  });
+
+  it('allow the API importing the contracts, database and queue libraries', async () => {
+    const code = [
+      "import { GRADING_QUEUE } from '@koodi/contracts';",
+      "import { UserEntity } from '@koodi/db';",
+      "import * as queue from '@koodi/queue';",
+      'export const x = [GRADING_QUEUE, UserEntity, queue];',
+      '',
+    ].join('\n');
+    assert.deepEqual(await boundaryErrors('apps/api/src/allowed.ts', code), []);
+  });
+});
