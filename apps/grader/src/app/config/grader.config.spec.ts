@@ -1,0 +1,94 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
+import { GraderConfigError, loadGraderConfig, logLevelsFrom } from './grader.config';
+
+const required = {
+  DATABASE_URL: 'postgres://koodi:secret@db:5432/koodi',
+  REDIS_URL: 'redis://redis:6379',
+};
+
+describe('loadGraderConfig', () => {
+  it('fills in the documented defaults', () => {
+    const sut = loadGraderConfig(required);
+
+    assert.equal(sut.gradingQueue, 'grading:queue');
+    assert.equal(sut.slots, availableParallelism());
+    assert.match(sut.graderId, new RegExp(`-${process.pid}$`));
+    assert.equal(sut.opsPort, 9200);
+    assert.equal(sut.heartbeatTtlMs, 10_000);
+    assert.equal(sut.shutdownTimeoutMs, 10_000);
+    assert.equal(sut.sandboxBwrap, '/usr/bin/bwrap');
+    assert.equal(sut.sandboxPython, '/usr/bin/python3');
+    assert.equal(sut.logLevel, 'log');
+  });
+
+  it('reads every variable', () => {
+    const sut = loadGraderConfig({
+      ...required,
+      GRADING_QUEUE: 'grading:test',
+      GRADER_SLOTS: '2',
+      GRADER_ID: 'grader-a',
+      OPS_PORT: '0',
+      HEARTBEAT_TTL_MS: '1500',
+      SHUTDOWN_TIMEOUT_MS: '0',
+      SANDBOX_BWRAP: '/opt/bwrap',
+      SANDBOX_PYTHON: '/opt/python3',
+      LOG_LEVEL: 'debug',
+    });
+
+    assert.deepEqual(
+      { ...sut, databaseUrl: undefined, redisUrl: undefined },
+      {
+        databaseUrl: undefined,
+        redisUrl: undefined,
+        gradingQueue: 'grading:test',
+        slots: 2,
+        graderId: 'grader-a',
+        opsPort: 0,
+        heartbeatTtlMs: 1500,
+        shutdownTimeoutMs: 0,
+        sandboxBwrap: '/opt/bwrap',
+        sandboxPython: '/opt/python3',
+        logLevel: 'debug',
+      },
+    );
+  });
+
+  it('lists every bad variable at once', () => {
+    const error = (() => {
+      try {
+        loadGraderConfig({
+          REDIS_URL: 'http://redis',
+          GRADER_SLOTS: 'many',
+          OPS_PORT: '70000',
+          HEARTBEAT_TTL_MS: '-1',
+          SANDBOX_BWRAP: 'bwrap',
+          LOG_LEVEL: 'loud',
+          GRADER_ID: 'a b',
+        });
+      } catch (caught) {
+        return caught;
+      }
+      return null;
+    })();
+
+    assert.ok(error instanceof GraderConfigError);
+    const named = ['DATABASE_URL', 'REDIS_URL', 'GRADER_SLOTS', 'OPS_PORT', 'HEARTBEAT_TTL_MS', 'SANDBOX_BWRAP', 'LOG_LEVEL', 'GRADER_ID'];
+    for (const name of named) {
+      assert.ok(error.problems.some((p) => p.startsWith(name)), `${name} is reported`);
+    }
+    assert.equal(error.problems.length, named.length);
+  });
+
+  it('never repeats a database password in its message', () => {
+    assert.throws(
+      () => loadGraderConfig({ ...required, DATABASE_URL: 'mysql://koodi:hunter2@db/koodi' }),
+      (error: Error) => !error.message.includes('hunter2') && /DATABASE_URL/.test(error.message),
+    );
+  });
+
+  it('prints the chosen level and everything more severe', () => {
+    assert.deepEqual(logLevelsFrom('warn'), ['fatal', 'error', 'warn']);
+  });
+});

@@ -1,0 +1,159 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  MAX_GRADING_ATTEMPTS,
+  resolveLimits,
+  SUBMISSION_GRADED,
+  SUBMISSION_GRADING,
+  type Feedback,
+  type GradeSubmissionJob,
+  type SubmissionEvent,
+} from '@koodi/contracts';
+import type { ChangedSubmission, SubmissionRepository, VerdictToCommit } from '@koodi/db';
+import { GraderMetrics } from '../ops/grader.metrics';
+import { SANDBOX, type SandboxOutcome, type SandboxRunner } from '../sandbox/sandbox.port';
+import { AssignmentTestsCache } from './assignment-tests.cache';
+import { SubmissionEventsPublisher } from './submission-events.publisher';
+import { RETRY_POLICY, retryTransient, type RetryPolicy } from './transient-retry';
+
+export type SubmissionStore = Pick<SubmissionRepository, 'markGrading' | 'commitVerdict'>;
+export const SUBMISSION_STORE = Symbol('SUBMISSION_STORE');
+
+/** Rows re-queued this often (hand-backs, reconciler) are given up on without another run. */
+export const MAX_RECORDED_ATTEMPTS = 2 * MAX_GRADING_ATTEMPTS;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const INTERNAL_ERROR_FEEDBACK: Feedback = {
+  summary:
+    'Grading failed on our side, not because of your code. This attempt does not count against you: please submit again.',
+  tests: [],
+  output: '',
+  outputTruncated: false,
+};
+
+/**
+ * Grades one submission per job. Delivery is at least once, so every step tolerates a repeat:
+ * a finished submission is acknowledged untouched, and the verdict is written only while the
+ * row is still in flight.
+ */
+@Injectable()
+export class GradingService {
+  private readonly logger = new Logger(GradingService.name);
+
+  constructor(
+    @Inject(SUBMISSION_STORE) private readonly submissions: SubmissionStore,
+    private readonly tests: AssignmentTestsCache,
+    @Inject(SANDBOX) private readonly sandbox: SandboxRunner,
+    private readonly events: SubmissionEventsPublisher,
+    private readonly metrics: GraderMetrics,
+    @Inject(RETRY_POLICY) private readonly retry: RetryPolicy,
+  ) {}
+
+  /**
+   * Resolves once the verdict is committed (or there was nothing to do); rejects when the job
+   * should be delivered again, e.g. the sandbox failed on our side.
+   */
+  async grade(job: GradeSubmissionJob): Promise<void> {
+    const id = submissionIdOf(job);
+    if (!id) {
+      this.logger.warn(`Dropping a malformed grading job: ${safeJson(job)}`);
+      this.metrics.jobSkipped('malformed_job');
+      return;
+    }
+    const submission = await this.submissions.markGrading(id);
+    if (!submission) {
+      this.metrics.jobSkipped('already_final');
+      return;
+    }
+    await this.publish([{ id, userId: submission.userId, status: 'grading' }], SUBMISSION_GRADING);
+
+    if (submission.attempts > MAX_RECORDED_ATTEMPTS) {
+      this.logger.warn(`Submission ${id} was started ${submission.attempts} times; giving up`);
+      await this.finish(id, { verdict: 'internal_error', feedback: INTERNAL_ERROR_FEEDBACK, gradingMs: 0 });
+      return;
+    }
+
+    const assignment = await this.tests.get(submission.assignmentId, submission.assignmentVersion);
+    if (!assignment) throw new Error(`Assignment ${submission.assignmentId} of submission ${id} not found`);
+
+    const outcome = await this.runSandbox(() =>
+      this.sandbox.run({
+        code: submission.code,
+        moduleName: assignment.moduleName,
+        testCode: assignment.testCode,
+        limits: resolveLimits(assignment.limits),
+      }),
+    );
+    await this.finish(id, {
+      verdict: outcome.verdict,
+      feedback: outcome.feedback,
+      gradingMs: outcome.durationMs,
+    });
+  }
+
+  /** The queue gave up on a job: the submission ends as our error, which costs the student nothing. */
+  async giveUp(job: GradeSubmissionJob, reason?: unknown): Promise<void> {
+    const id = submissionIdOf(job);
+    if (!id) return;
+    this.logger.error(`Giving up on submission ${id}: ${describe(reason)}`);
+    await this.finish(id, { verdict: 'internal_error', feedback: INTERNAL_ERROR_FEEDBACK, gradingMs: 0 });
+  }
+
+  private async runSandbox(run: () => Promise<SandboxOutcome>): Promise<SandboxOutcome> {
+    const done = this.metrics.sandboxStarted();
+    try {
+      return await run();
+    } catch (error) {
+      this.metrics.sandboxFailed(error);
+      this.logger.warn(`Sandbox failed (the job will be retried): ${describe(error)}`);
+      throw error;
+    } finally {
+      done();
+    }
+  }
+
+  /** Commits without running anything again: the sandbox's answer is kept while the database recovers. */
+  private async finish(id: string, result: VerdictToCommit): Promise<void> {
+    const changed = await retryTransient(
+      () => this.submissions.commitVerdict(id, result),
+      this.retry,
+      (error, attempt, delayMs) => {
+        this.metrics.dbRetried();
+        this.logger.warn(
+          `Writing the verdict of ${id} failed (try ${attempt}), retrying in ${delayMs} ms: ${describe(error)}`,
+        );
+      },
+    );
+    if (changed.length > 0) this.metrics.jobGraded(result.verdict);
+    await this.publish(changed, SUBMISSION_GRADED);
+  }
+
+  /** Best effort: the row is the truth and clients fall back to polling it. */
+  private async publish(rows: ChangedSubmission[], event: SubmissionEvent['event']): Promise<void> {
+    for (const row of rows) {
+      try {
+        await this.events.publish({ event, submissionId: row.id, userId: row.userId, status: row.status });
+      } catch (error) {
+        this.metrics.publishFailed();
+        this.logger.warn(`Publishing ${event} for ${row.id} failed: ${describe(error)}`);
+      }
+    }
+  }
+}
+
+function submissionIdOf(job: unknown): string | null {
+  const id = (job as Partial<GradeSubmissionJob> | null)?.submissionId;
+  return typeof id === 'string' && UUID.test(id) ? id : null;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value)?.slice(0, 200) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

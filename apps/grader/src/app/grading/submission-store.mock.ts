@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { statusOfVerdict } from '@koodi/contracts';
+import type { AssignmentEntity, ChangedSubmission, SubmissionEntity, VerdictToCommit } from '@koodi/db';
+import type { AssignmentSource } from './assignment-tests.cache';
+import type { SubmissionStore } from './grading.service';
+
+/** In-memory submissions with the repository's rules: claims count attempts, final rows never change. */
+export class SubmissionStoreFake implements SubmissionStore {
+  readonly rows = new Map<string, SubmissionEntity>();
+  readonly commits: Array<{ id: string; result: VerdictToCommit }> = [];
+  /** Errors thrown by the next commitVerdict calls, one per call, before the write happens. */
+  readonly commitFailures: unknown[] = [];
+
+  add(overrides: Partial<SubmissionEntity> = {}): SubmissionEntity {
+    const row = Object.assign(
+      {
+        id: randomUUID(),
+        assignmentId: randomUUID(),
+        assignmentVersion: 'v1',
+        userId: randomUUID(),
+        code: 'def hello():\n    return "Hello"\n',
+        codeSha256: '0'.repeat(64),
+        status: 'queued',
+        verdict: null,
+        feedback: null,
+        attempts: 0,
+        duplicateOf: null,
+        idempotencyKey: null,
+        createdAt: new Date(),
+        startedAt: null,
+        gradedAt: null,
+        gradingMs: null,
+      } satisfies SubmissionEntity,
+      overrides,
+    );
+    this.rows.set(row.id, row);
+    return row;
+  }
+
+  async markGrading(id: string): Promise<SubmissionEntity | null> {
+    const row = this.rows.get(id);
+    if (!row || (row.status !== 'queued' && row.status !== 'grading')) return null;
+    row.status = 'grading';
+    row.attempts += 1;
+    row.startedAt ??= new Date();
+    return { ...row };
+  }
+
+  async commitVerdict(id: string, result: VerdictToCommit): Promise<ChangedSubmission[]> {
+    const failure = this.commitFailures.shift();
+    if (failure !== undefined) throw failure;
+    this.commits.push({ id, result });
+    const changed: ChangedSubmission[] = [];
+    for (const row of this.rows.values()) {
+      if ((row.id === id || row.duplicateOf === id) && (row.status === 'queued' || row.status === 'grading')) {
+        Object.assign(row, {
+          status: statusOfVerdict(result.verdict),
+          verdict: result.verdict,
+          feedback: result.feedback,
+          gradingMs: result.gradingMs,
+          gradedAt: new Date(),
+        });
+        changed.push({ id: row.id, userId: row.userId, status: row.status });
+      }
+    }
+    return changed;
+  }
+}
+
+/** Assignments by id, counting how often the database would have been asked. */
+export class AssignmentSourceFake implements AssignmentSource {
+  readonly rows = new Map<string, AssignmentEntity>();
+  lookups = 0;
+
+  add(overrides: Partial<AssignmentEntity> = {}): AssignmentEntity {
+    const row = Object.assign(
+      {
+        id: randomUUID(),
+        slug: `a-${randomUUID().slice(0, 8)}`,
+        position: 1,
+        title: 'Hello',
+        handoutMd: '',
+        starterCode: '',
+        moduleName: 'solution',
+        testCode: 'import unittest\n',
+        sampleTestCode: '',
+        limits: {},
+        version: 'v1',
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      } satisfies AssignmentEntity,
+      overrides,
+    );
+    this.rows.set(row.id, row);
+    return row;
+  }
+
+  async findWithTests(id: string): Promise<AssignmentEntity | null> {
+    this.lookups += 1;
+    const row = this.rows.get(id);
+    return row ? { ...row } : null;
+  }
+}

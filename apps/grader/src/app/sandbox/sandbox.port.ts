@@ -1,0 +1,25 @@
+import type { AssignmentLimits, Feedback, Verdict } from '@koodi/contracts';
+
+/** One grading run: the student's code, the module name it is imported as, and the hidden tests. */
+export interface SandboxJob {
+  code: string;
+  moduleName: string;
+  testCode: string;
+  limits: AssignmentLimits;
+}
+
+export interface SandboxOutcome {
+  verdict: Verdict;
+  feedback: Feedback;
+  durationMs: number;
+}
+
+/**
+ * What the grading service needs from a sandbox pool. `run` resolves with the student's verdict,
+ * or rejects when the sandbox itself failed (an infrastructure fault, retried, never a verdict).
+ */
+export interface SandboxRunner {
+  run(job: SandboxJob): Promise<SandboxOutcome>;
+}
+
+export const SANDBOX = Symbol('SANDBOX');
