@@ -1,1 +1,9 @@
-export {};
+export * from './lib/queue-message';
+export * from './lib/json.serializer';
+export * from './lib/queue.store';
+export * from './lib/redis-list.options';
+export * from './lib/redis-list.context';
+export * from './lib/redis-list.server';
+export * from './lib/redis-list.client';
+export * from './lib/redis-list.store';
+export * from './lib/queue.inspector';

@@ -1,0 +1,99 @@
+import { Redis } from 'ioredis';
+import { JsonQueueSerializer } from './json.serializer';
+import type { QueueDeserializer } from './queue-message';
+import { createRedis, scriptRunner, type ScriptRunner } from './redis-connection';
+import { POSITION_OF } from './redis-list.scripts';
+import { queueKeys, type QueueKeys } from './redis-list.options';
+
+const SCAN_CHUNK = 500;
+
+/**
+ * Read-only views of a queue for the UI and metrics. Pass a custom deserializer when the
+ * producers use a custom serializer; the default JSON format is searched inside Redis.
+ */
+export class QueueInspector {
+  private readonly redis: Redis;
+  private readonly ownsConnection: boolean;
+  private readonly keys: QueueKeys;
+  private readonly run: ScriptRunner;
+
+  constructor(
+    redis: Redis | string,
+    queue: string,
+    private readonly deserializer?: QueueDeserializer,
+  ) {
+    this.ownsConnection = typeof redis === 'string';
+    // An owned connection fails fast during an outage: a status page should not hang on it.
+    this.redis = typeof redis === 'string' ? createRedis(redis, { enableAutoPipelining: true, maxRetriesPerRequest: 2 }) : redis;
+    this.keys = queueKeys(queue);
+    this.run = scriptRunner(this.ensureScripts(this.redis));
+  }
+
+  /** Messages waiting (not yet taken). */
+  length(): Promise<number> {
+    return this.redis.llen(this.keys.queue);
+  }
+
+  /** 1-based place of a waiting message, counted from the one taken next; null when not waiting. */
+  async positionOf(messageId: string): Promise<number | null> {
+    if (!this.deserializer) {
+      const found = Number(await this.run('positionOf', [this.keys.queue], [JsonQueueSerializer.idPrefix(messageId), SCAN_CHUNK]));
+      return found > 0 ? found : null;
+    }
+    const length = await this.length();
+    for (let from = 1; from <= length; from += SCAN_CHUNK) {
+      const to = Math.min(from + SCAN_CHUNK - 1, length);
+      const items = await this.redis.lrange(this.keys.queue, -to, -from);
+      for (let i = items.length - 1; i >= 0; i--) {
+        try {
+          if (this.deserializer.deserialize(items[i]).id === messageId) return from + (items.length - 1 - i);
+        } catch {
+          // a malformed element has no id to match
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Messages being handled, per registered consumer (live or not yet reaped). */
+  async inFlight(): Promise<Record<string, number>> {
+    const consumers = (await this.redis.smembers(this.keys.consumers)).sort();
+    const lengths = await Promise.all(consumers.map((id) => this.redis.llen(this.keys.processing(id))));
+    return Object.fromEntries(consumers.map((id, i) => [id, lengths[i]]));
+  }
+
+  /** Consumers whose lease is currently held. */
+  async liveConsumers(): Promise<string[]> {
+    const consumers = (await this.redis.smembers(this.keys.consumers)).sort();
+    const alive = await Promise.all(consumers.map((id) => this.redis.exists(this.keys.heartbeat(id))));
+    return consumers.filter((_, i) => alive[i] === 1);
+  }
+
+  deadLetterSize(): Promise<number> {
+    return this.redis.llen(this.keys.dead);
+  }
+
+  /** Age of the message taken next, null when the queue is empty or its head is unreadable. */
+  async oldestAgeMs(): Promise<number | null> {
+    const head = await this.redis.lindex(this.keys.queue, -1);
+    if (head === null) return null;
+    try {
+      const envelope = (this.deserializer ?? new JsonQueueSerializer()).deserialize(head);
+      return Math.max(0, Date.now() - envelope.enqueuedAt);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Closes the connection only when the inspector opened it. */
+  async close(): Promise<void> {
+    if (this.ownsConnection) await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private ensureScripts(redis: Redis): Redis {
+    if (!this.ownsConnection && !('positionOf' in redis)) {
+      redis.defineCommand('positionOf', { numberOfKeys: POSITION_OF.numberOfKeys, lua: POSITION_OF.lua });
+    }
+    return redis;
+  }
+}

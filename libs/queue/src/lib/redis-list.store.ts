@@ -1,0 +1,127 @@
+import type { Redis } from 'ioredis';
+import type { QueueStore, TakenElement } from './queue.store';
+import { connectOnce, createRedis, scriptRunner, type ScriptRunner } from './redis-connection';
+import { queueKeys, type QueueKeys, type ResolvedServerOptions } from './redis-list.options';
+
+/**
+ * The real store. Two connections per consumer: `taker` runs the takes (and is the only one that
+ * blocks, in BLMOVE), `commands` carries acks, heartbeats, reaping and replies with
+ * auto-pipelining, so a slow blocking read never delays a heartbeat.
+ */
+export class RedisListStore implements QueueStore {
+  readonly consumerId: string;
+  private readonly keys: QueueKeys;
+  private readonly processing: string;
+  private readonly taker: Redis;
+  private readonly commands: Redis;
+  private readonly runTaker: ScriptRunner;
+  private readonly run: ScriptRunner;
+
+  constructor(options: ResolvedServerOptions) {
+    this.consumerId = options.consumerId;
+    this.keys = queueKeys(options.queue);
+    this.processing = this.keys.processing(this.consumerId);
+    this.taker = createRedis(options.redisUrl, options.redis, `${options.queue}:taker:${this.consumerId}`);
+    this.commands = createRedis(
+      options.redisUrl,
+      { enableAutoPipelining: true, ...options.redis },
+      `${options.queue}:consumer:${this.consumerId}`,
+    );
+    this.runTaker = scriptRunner(this.taker);
+    this.run = scriptRunner(this.commands);
+  }
+
+  async connect(): Promise<void> {
+    await Promise.all([connectOnce(this.commands), connectOnce(this.taker)]);
+  }
+
+  async take(max: number): Promise<TakenElement[]> {
+    const flat = (await this.runTaker('takeBatch', [this.keys.queue, this.processing, this.keys.attempts], [max])) as (
+      | string
+      | number
+    )[];
+    const taken: TakenElement[] = [];
+    for (let i = 0; i < flat.length; i += 2) taken.push({ raw: String(flat[i]), attempt: Number(flat[i + 1]) });
+    return taken;
+  }
+
+  async takeBlocking(timeoutSeconds: number): Promise<TakenElement | null> {
+    const raw = await this.taker.blmove(this.keys.queue, this.processing, 'RIGHT', 'LEFT', timeoutSeconds);
+    if (raw === null) return null;
+    // A kill between these two commands under-counts one delivery; the README documents the window.
+    const attempt = await this.taker.hincrby(this.keys.attempts, raw, 1);
+    return { raw, attempt };
+  }
+
+  async ack(raws: string[]): Promise<void> {
+    if (raws.length > 0) await this.run('ackBatch', [this.processing, this.keys.attempts], raws);
+  }
+
+  async requeue(raw: string): Promise<boolean> {
+    return (await this.run('requeueOne', [this.processing, this.keys.queue], [raw])) === 1;
+  }
+
+  async deadLetter(raw: string): Promise<boolean> {
+    return (await this.run('deadLetterOne', [this.processing, this.keys.dead, this.keys.attempts], [raw])) === 1;
+  }
+
+  async heartbeat(ttlMs: number): Promise<boolean> {
+    const had = await this.run(
+      'heartbeatLease',
+      [this.keys.heartbeat(this.consumerId), this.keys.consumers],
+      [Date.now(), ttlMs, this.consumerId],
+    );
+    return had === 1;
+  }
+
+  async reap(): Promise<number> {
+    const consumers = await this.commands.smembers(this.keys.consumers);
+    const moved = await Promise.all(
+      consumers.map((id) =>
+        this.run(
+          'reapConsumer',
+          [this.keys.heartbeat(id), this.keys.processing(id), this.keys.queue, this.keys.consumers],
+          [id],
+        ),
+      ),
+    );
+    return moved.reduce<number>((sum, n) => sum + Math.max(0, Number(n)), 0);
+  }
+
+  async handBack(): Promise<number> {
+    return Number(await this.run('handBackAll', [this.processing, this.keys.queue, this.keys.attempts], []));
+  }
+
+  async reply(replyTo: string, packet: string, ttlSeconds: number): Promise<void> {
+    await Promise.all([this.commands.lpush(replyTo, packet), this.commands.expire(replyTo, ttlSeconds)]);
+  }
+
+  interrupt(): void {
+    this.taker.disconnect();
+  }
+
+  async close(): Promise<void> {
+    this.taker.disconnect();
+    try {
+      if (this.commands.status === 'ready') {
+        await this.commands
+          .multi()
+          .del(this.keys.heartbeat(this.consumerId))
+          .srem(this.keys.consumers, this.consumerId)
+          .exec();
+        await this.commands.quit();
+      }
+    } finally {
+      this.commands.disconnect();
+    }
+  }
+
+  onError(listener: (error: Error) => void): void {
+    this.taker.on('error', listener);
+    this.commands.on('error', listener);
+  }
+
+  unwrap(): { taker: Redis; commands: Redis } {
+    return { taker: this.taker, commands: this.commands };
+  }
+}
