@@ -1,0 +1,3 @@
+def hello_world():
+    # Return the text Hello world! from this function.
+    return None

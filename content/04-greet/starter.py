@@ -1,0 +1,3 @@
+def greet(name, greeting="Hello"):
+    # Build and return the greeting text.
+    return None
