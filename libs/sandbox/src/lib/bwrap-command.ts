@@ -1,0 +1,59 @@
+import { lstatSync, readlinkSync } from 'node:fs';
+
+export interface BwrapCommandOptions {
+  pythonPath: string;
+  zygoteSource: string;
+  /** fd number bubblewrap reads the seccomp program from, if any. */
+  seccompFd?: number;
+}
+
+/** Top-level entries of a merged-/usr system: symlinks into /usr, or directories to bind. */
+const ROOT_ENTRIES = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
+
+/**
+ * The argv (never a shell string) of one sandbox. The sandbox sees /usr read-only, a fresh /proc,
+ * a minimal /dev and an empty /tmp, all read-only; nothing of /etc, /home, /root, /work or the grader.
+ */
+export function bwrapArgs(options: BwrapCommandOptions): string[] {
+  if (!options.pythonPath.startsWith('/usr/')) {
+    throw new Error(`pythonPath must live under /usr (got ${options.pythonPath})`);
+  }
+  const args = [
+    '--unshare-all',
+    '--unshare-user',
+    '--disable-userns',
+    '--die-with-parent',
+    '--new-session',
+    '--as-pid-1',
+    '--clearenv',
+    '--uid', '65534',
+    '--gid', '65534',
+    '--hostname', 'sandbox',
+    '--ro-bind', '/usr', '/usr',
+  ];
+  for (const entry of ROOT_ENTRIES) {
+    let stat;
+    try {
+      stat = lstatSync(entry);
+    } catch {
+      continue;
+    }
+    if (stat.isSymbolicLink()) args.push('--symlink', readlinkSync(entry), entry);
+    else if (stat.isDirectory()) args.push('--ro-bind', entry, entry);
+  }
+  args.push(
+    '--proc', '/proc',
+    '--dev', '/dev',
+    // Nothing is writable: a tmpfs cannot cap its inode count through bubblewrap, so a writable
+    // /tmp would let a job pin kernel memory with empty files.
+    '--tmpfs', '/tmp',
+    '--remount-ro', '/tmp',
+    '--remount-ro', '/dev',
+    '--remount-ro', '/',
+    '--chdir', '/',
+    '--cap-drop', 'ALL',
+  );
+  if (options.seccompFd !== undefined) args.push('--seccomp', String(options.seccompFd));
+  args.push('--', options.pythonPath, '-I', '-B', '-c', options.zygoteSource);
+  return args;
+}

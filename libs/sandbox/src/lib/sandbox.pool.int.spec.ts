@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DEFAULT_LIMITS } from '@koodi/contracts';
+import { SandboxPool } from './sandbox.pool';
+import type { SandboxJob } from './sandbox.types';
+
+const TESTS = `import unittest
+from greet import greet, add
+
+class GreetTest(unittest.TestCase):
+    def test_greet(self):
+        self.assertEqual(greet("Ada"), "Hello, Ada!")
+
+    def test_add(self):
+        self.assertEqual(add(2, 3), 5)
+
+    def test_add_negative(self):
+        self.assertEqual(add(-2, -3), -5)
+`;
+
+const GOOD = `def greet(name):
+    return f"Hello, {name}!"
+
+def add(a, b):
+    return a + b
+`;
+
+function job(code: string, testCode = TESTS): SandboxJob {
+  return { code, moduleName: 'greet', testCode, limits: DEFAULT_LIMITS };
+}
+
+describe(SandboxPool.name, () => {
+  let sut: SandboxPool;
+
+  before(async () => {
+    sut = new SandboxPool({ slots: 2 });
+    await sut.start();
+  });
+
+  after(async () => {
+    await sut.close();
+  });
+
+  it('passes a correct solution', async () => {
+    const result = await sut.run(job(GOOD));
+
+    assert.equal(result.verdict, 'passed');
+    assert.equal(result.feedback.summary, 'All 3 tests passed.');
+    assert.deepEqual(
+      result.feedback.tests.map((t) => [t.name, t.outcome]).sort(),
+      [
+        ['GreetTest.test_add', 'passed'],
+        ['GreetTest.test_add_negative', 'passed'],
+        ['GreetTest.test_greet', 'passed'],
+      ],
+    );
+  });
+
+  it('fails a wrong solution with expected vs actual', async () => {
+    const result = await sut.run(job('def greet(name):\n    return "Hi"\n\ndef add(a, b):\n    return a - b\n'));
+
+    assert.equal(result.verdict, 'tests_failed');
+    assert.equal(result.feedback.summary, '3 of 3 tests failed.');
+    const greet = result.feedback.tests.find((t) => t.name === 'GreetTest.test_greet');
+    assert.equal(greet?.outcome, 'failed');
+    assert.match(greet?.message ?? '', /'Hi' != 'Hello, Ada!'/);
+  });
+
+  it('reports one failing test among several', async () => {
+    const result = await sut.run(job(GOOD.replace('return a + b', 'return abs(a) + abs(b)')));
+
+    assert.equal(result.verdict, 'tests_failed');
+    assert.equal(result.feedback.summary, '1 of 3 tests failed.');
+    const failed = result.feedback.tests.filter((t) => t.outcome !== 'passed');
+    assert.deepEqual(failed.map((t) => t.name), ['GreetTest.test_add_negative']);
+    assert.match(failed[0].message, /5 != -5/);
+  });
+
+  it('trims tracebacks to the student lines and points at them', async () => {
+    const code = 'def greet(name):\n    return helper(name)\n\ndef helper(name):\n    return name / 2\n\ndef add(a, b):\n    return a + b\n';
+    const result = await sut.run(job(code));
+
+    const greet = result.feedback.tests.find((t) => t.name === 'GreetTest.test_greet');
+    assert.equal(greet?.outcome, 'error');
+    assert.match(greet?.message ?? '', /File "greet.py", line 5, in helper/);
+    assert.match(greet?.message ?? '', /TypeError/);
+    assert.doesNotMatch(greet?.message ?? '', /tests\.py|unittest/);
+    assert.deepEqual(result.feedback.location, { line: 5 });
+  });
+
+  it('keeps unicode in code and output', async () => {
+    const code = `# Grüße, 世界 🐍\ndef greet(name):\n    print("Päivää, 世界 🐍", name)\n    return f"Hello, {name}!"\n\ndef add(a, b):\n    return a + b\n`;
+    const result = await sut.run(job(code));
+
+    assert.equal(result.verdict, 'passed');
+    assert.equal(result.feedback.output, 'Päivää, 世界 🐍 Ada\n');
+  });
+
+  it('keeps a lot of output within the cap', async () => {
+    const code = `def greet(name):\n    for i in range(1000):\n        print("line %04d " % i + "x" * 40)\n    return f"Hello, {name}!"\n\ndef add(a, b):\n    return a + b\n`;
+    const result = await sut.run(job(code));
+
+    assert.equal(result.verdict, 'passed');
+    assert.equal(result.feedback.outputTruncated, false);
+    assert.equal(result.feedback.output.length, 1000 * 51);
+    assert.match(result.feedback.output, /line 0999 x{40}\n$/);
+  });
+
+  it('applies the assignment limits it is given', async () => {
+    const code = 'def greet(name):\n    print("x" * 3000)\n    return f"Hello, {name}!"\n\ndef add(a, b):\n    return a + b\n';
+    const result = await sut.run({ ...job(code), limits: { ...DEFAULT_LIMITS, outputKb: 1 } });
+
+    assert.equal(result.verdict, 'output_limit');
+    assert.match(result.feedback.summary, /more than 1 KB/);
+  });
+
+  it('runs jobs on every slot concurrently and counts them', async () => {
+    const before = sut.stats().completed;
+    const results = await Promise.all(Array.from({ length: 6 }, () => sut.run(job(GOOD))));
+
+    assert.deepEqual(results.map((r) => r.verdict), Array(6).fill('passed'));
+    assert.equal(sut.stats().completed, before + 6);
+    assert.equal(sut.stats().busy, 0);
+  });
+
+  it('rejects a module name that is not an identifier', async () => {
+    await assert.rejects(sut.run({ ...job(GOOD), moduleName: 'greet; rm -rf /' }), TypeError);
+  });
+});

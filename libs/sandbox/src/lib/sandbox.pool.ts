@@ -1,0 +1,228 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MAX_LIMITS, type AssignmentLimits } from '@koodi/contracts';
+import { bwrapArgs } from './bwrap-command';
+import { SandboxCrashError } from './sandbox-crash.error';
+import { SandboxSlot } from './sandbox.slot';
+import type { SandboxJob, SandboxLogger, SandboxPoolOptions, SandboxPoolStats, SandboxResult } from './sandbox.types';
+import { buildSeccompFilter, seccompSupported } from './seccomp-filter';
+import { NoRunnerStartError, judge, parseEvents } from './verdict.mapper';
+import type { JobHeader } from './zygote-protocol';
+
+const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
+const NOBODY = 65534;
+
+interface Waiter {
+  job: SandboxJob;
+  resolve: (result: SandboxResult) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * N bubblewrap sandboxes, each a warm python3 zygote that forks one child per job.
+ * Jobs queue in arrival order; a crashed sandbox is restarted and its job fails with
+ * SandboxCrashError so the caller can retry it.
+ */
+export class SandboxPool {
+  private readonly slots: SandboxSlot[] = [];
+  private readonly waiting: Waiter[] = [];
+  private readonly logger?: SandboxLogger;
+  private readonly settings: Required<Omit<SandboxPoolOptions, 'logger' | 'hostUid' | 'hostGid' | 'zygotePath'>>;
+  private readonly hostUid?: number;
+  private readonly hostGid?: number;
+  private readonly args: string[];
+  private readonly seccomp?: Buffer;
+  private readonly restartDelays = new Map<number, number>();
+  private started = false;
+  private closed = false;
+  private completed = 0;
+  private crashes = 0;
+  private restarts = 0;
+
+  constructor(options: SandboxPoolOptions) {
+    if (!Number.isInteger(options.slots) || options.slots < 1) throw new RangeError('slots must be a positive integer');
+    this.logger = options.logger;
+    const seccomp = options.seccomp ?? seccompSupported();
+    this.settings = {
+      slots: options.slots,
+      bwrapPath: options.bwrapPath ?? '/usr/bin/bwrap',
+      pythonPath: options.pythonPath ?? '/usr/bin/python3',
+      seccomp,
+      maxProcesses: options.maxProcesses ?? 16,
+      maxOpenFiles: options.maxOpenFiles ?? 64,
+      maxFileBytes: options.maxFileBytes ?? 1024 * 1024,
+      maxResultBytes: options.maxResultBytes ?? 1024 * 1024,
+      watchdogGraceMs: options.watchdogGraceMs ?? 3000,
+    };
+    const isRoot = process.getuid?.() === 0;
+    this.hostUid = options.hostUid === undefined ? (isRoot ? NOBODY : undefined) : (options.hostUid ?? undefined);
+    this.hostGid = options.hostGid === undefined ? (isRoot ? NOBODY : undefined) : (options.hostGid ?? undefined);
+    const zygoteSource = readFileSync(options.zygotePath ?? join(__dirname, 'zygote.py'), 'utf8');
+    if (seccomp) this.seccomp = buildSeccompFilter();
+    this.args = bwrapArgs({
+      pythonPath: this.settings.pythonPath,
+      zygoteSource,
+      seccompFd: seccomp ? 3 : undefined,
+    });
+  }
+
+  /** Starts every sandbox; rejects if one cannot start (bubblewrap missing or not permitted). */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    for (let id = 0; id < this.settings.slots; id++) this.slots.push(this.makeSlot(id));
+    try {
+      await Promise.all(this.slots.map((slot) => slot.start()));
+    } catch (error) {
+      this.closed = true;
+      for (const slot of this.slots) slot.kill();
+      throw error;
+    }
+    this.dispatch();
+  }
+
+  run(job: SandboxJob): Promise<SandboxResult> {
+    if (this.closed) return Promise.reject(new Error('SandboxPool is closed'));
+    if (!this.started) return Promise.reject(new Error('SandboxPool.start() has not been called'));
+    try {
+      validateJob(job);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<SandboxResult>((resolve, reject) => {
+      this.waiting.push({ job, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Stops taking jobs, lets running ones finish, then ends every sandbox. */
+  async close(): Promise<void> {
+    if (this.closed && !this.started) return;
+    this.closed = true;
+    for (const waiter of this.waiting.splice(0)) waiter.reject(new Error('SandboxPool is closed'));
+    while (this.slots.some((slot) => slot.busy)) await new Promise((r) => setTimeout(r, 10));
+    await Promise.all(this.slots.map((slot) => slot.stop()));
+    this.started = false;
+  }
+
+  stats(): SandboxPoolStats {
+    return {
+      slots: this.settings.slots,
+      ready: this.slots.filter((slot) => slot.alive && !slot.busy).length,
+      busy: this.slots.filter((slot) => slot.busy).length,
+      queued: this.waiting.length,
+      completed: this.completed,
+      crashes: this.crashes,
+      restarts: this.restarts,
+    };
+  }
+
+  private makeSlot(id: number): SandboxSlot {
+    const slot = new SandboxSlot(id, {
+      bwrapPath: this.settings.bwrapPath,
+      args: this.args,
+      seccomp: this.seccomp,
+      hostUid: this.hostUid,
+      hostGid: this.hostGid,
+      startTimeoutMs: 10_000,
+      logger: this.logger,
+    });
+    slot.onExit = (dead, reason) => this.replace(dead, reason);
+    return slot;
+  }
+
+  private replace(dead: SandboxSlot, reason: string): void {
+    if (this.closed) return;
+    this.crashes++;
+    this.logger?.warn(`${reason}; restarting it`);
+    const delay = this.restartDelays.get(dead.id) ?? 0;
+    setTimeout(() => {
+      if (this.closed) return;
+      const fresh = this.makeSlot(dead.id);
+      this.slots[dead.id] = fresh;
+      fresh.start().then(
+        () => {
+          this.restarts++;
+          this.restartDelays.delete(dead.id);
+          this.dispatch();
+        },
+        (error: Error) => {
+          this.logger?.error(`sandbox ${dead.id} failed to restart: ${error.message}`);
+          this.restartDelays.set(dead.id, Math.min(5000, Math.max(100, delay * 2)));
+        },
+      );
+    }, delay);
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (this.waiting.length === 0) return;
+      if (!slot.alive || slot.busy) continue;
+      const waiter = this.waiting.shift() as Waiter;
+      this.execute(slot, waiter);
+    }
+  }
+
+  private execute(slot: SandboxSlot, { job, resolve, reject }: Waiter): void {
+    const limits = effectiveLimits(job.limits);
+    const payload = Buffer.from(JSON.stringify({ code: job.code, moduleName: job.moduleName, testCode: job.testCode }), 'utf8');
+    const header: JobHeader = {
+      payloadBytes: payload.length,
+      limits: {
+        cpuSeconds: Math.max(1, Math.ceil(limits.cpuSeconds)),
+        wallMs: Math.round(limits.wallSeconds * 1000),
+        memoryBytes: Math.round(limits.memoryMb * 1024 * 1024),
+        outputBytes: Math.round(limits.outputKb * 1024),
+        resultBytes: this.settings.maxResultBytes,
+        fileBytes: this.settings.maxFileBytes,
+        processes: this.settings.maxProcesses,
+        openFiles: this.settings.maxOpenFiles,
+      },
+    };
+    slot
+      .run(header, payload, header.limits.wallMs + this.settings.watchdogGraceMs)
+      .then(
+        (run) => {
+          try {
+            const judgement = judge({
+              events: parseEvents(run.results),
+              output: run.output,
+              end: run.end,
+              limits,
+              maxProcesses: this.settings.maxProcesses,
+            });
+            this.completed++;
+            resolve({ ...judgement, durationMs: run.durationMs });
+          } catch (error) {
+            if (error instanceof NoRunnerStartError) {
+              // The child never got to run: the zygote and we disagree about the stream.
+              slot.kill();
+              reject(new SandboxCrashError(`sandbox ${slot.id}: job did not start`, { cause: error }));
+            } else {
+              reject(error as Error);
+            }
+          }
+        },
+        (error: Error) => reject(new SandboxCrashError(error.message, { cause: error })),
+      )
+      .finally(() => this.dispatch());
+  }
+}
+
+function effectiveLimits(limits: AssignmentLimits): AssignmentLimits {
+  return {
+    cpuSeconds: Math.min(limits.cpuSeconds, MAX_LIMITS.cpuSeconds),
+    wallSeconds: Math.min(limits.wallSeconds, MAX_LIMITS.wallSeconds),
+    memoryMb: Math.min(limits.memoryMb, MAX_LIMITS.memoryMb),
+    outputKb: Math.min(limits.outputKb, MAX_LIMITS.outputKb),
+  };
+}
+
+function validateJob(job: SandboxJob): void {
+  if (typeof job.code !== 'string' || typeof job.testCode !== 'string') throw new TypeError('code and testCode must be strings');
+  if (!MODULE_NAME.test(job.moduleName)) throw new TypeError(`moduleName ${JSON.stringify(job.moduleName)} is not a Python identifier`);
+  for (const key of ['cpuSeconds', 'wallSeconds', 'memoryMb', 'outputKb'] as const) {
+    const value = job.limits?.[key];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new TypeError(`limits.${key} must be a positive number`);
+  }
+}

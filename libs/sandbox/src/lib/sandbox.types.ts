@@ -1,0 +1,62 @@
+import type { AssignmentLimits, Feedback, Verdict } from '@koodi/contracts';
+
+/** One grading run: the student's code, the module name the tests import it by, the tests. */
+export interface SandboxJob {
+  code: string;
+  moduleName: string;
+  testCode: string;
+  limits: AssignmentLimits;
+}
+
+export interface SandboxResult {
+  verdict: Verdict;
+  feedback: Feedback;
+  /** Wall-clock time of the job as seen by the pool, queueing excluded. */
+  durationMs: number;
+}
+
+export interface SandboxLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface SandboxPoolOptions {
+  /** Number of sandboxes, each running one job at a time. */
+  slots: number;
+  /** Default /usr/bin/bwrap. */
+  bwrapPath?: string;
+  /** Default /usr/bin/python3. Its prefix (/usr) is bound read-only into the sandbox. */
+  pythonPath?: string;
+  logger?: SandboxLogger;
+  /**
+   * Host uid/gid bubblewrap runs as. Default: 65534 (nobody) when this process is root, so the
+   * sandbox never maps to root on the host; otherwise the current user. Set `null` to keep root.
+   */
+  hostUid?: number | null;
+  hostGid?: number | null;
+  /** Apply the seccomp filter (default true on x64 and arm64). */
+  seccomp?: boolean;
+  /** Per-job process limit (RLIMIT_NPROC; counts threads). Default 16. */
+  maxProcesses?: number;
+  /** Per-job open-file limit (RLIMIT_NOFILE). Default 64. */
+  maxOpenFiles?: number;
+  /** Largest file a job may write (RLIMIT_FSIZE; the filesystem is read-only, this bounds memfds), bytes. Default 1 MiB. */
+  maxFileBytes?: number;
+  /** Cap on the structured result stream of one job, bytes. Default 1 MiB. */
+  maxResultBytes?: number;
+  /** Extra wall time the pool grants a sandbox beyond the job's limit before killing it. Default 3000. */
+  watchdogGraceMs?: number;
+  /** Override the zygote source path (default: zygote.py beside this file). */
+  zygotePath?: string;
+}
+
+export interface SandboxPoolStats {
+  slots: number;
+  ready: number;
+  busy: number;
+  queued: number;
+  completed: number;
+  crashes: number;
+  restarts: number;
+}

@@ -1,0 +1,63 @@
+/** Framing between the pool and the zygote; see the header of zygote.py. */
+
+export interface JobHeader {
+  payloadBytes: number;
+  limits: {
+    cpuSeconds: number;
+    wallMs: number;
+    memoryBytes: number;
+    outputBytes: number;
+    resultBytes: number;
+    fileBytes: number;
+    processes: number;
+    openFiles: number;
+  };
+}
+
+/** What the zygote reports when a job is over. */
+export interface ZygoteEnd {
+  exitCode: number | null;
+  signal: number | null;
+  cpuSeconds: number;
+  maxRssKb: number;
+  wallMs: number;
+  outputBytes: number;
+  killed: null | 'wall' | 'output' | 'result';
+}
+
+export type FrameKind = 'Y' | 'O' | 'R' | 'D';
+
+export function encodeJob(header: JobHeader, payload: Buffer): Buffer {
+  const head = Buffer.from(JSON.stringify(header), 'utf8');
+  const size = Buffer.alloc(4);
+  size.writeUInt32BE(head.length, 0);
+  return Buffer.concat([size, head, payload]);
+}
+
+/** Splits the zygote's output stream into frames (1 kind byte, u32 length, data). */
+export class FrameReader {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  constructor(private readonly onFrame: (kind: FrameKind, data: Buffer) => void) {}
+
+  push(chunk: Buffer): void {
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    for (;;) {
+      if (this.pendingBytes < 5) return;
+      let buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
+      const length = buf.readUInt32BE(1);
+      if (buf.length < 5 + length) {
+        this.pending = [buf];
+        return;
+      }
+      const kind = String.fromCharCode(buf[0]) as FrameKind;
+      const data = buf.subarray(5, 5 + length);
+      buf = buf.subarray(5 + length);
+      this.pending = buf.length ? [buf] : [];
+      this.pendingBytes = buf.length;
+      this.onFrame(kind, data);
+    }
+  }
+}

@@ -1,0 +1,365 @@
+# Koodi grading zygote. Runs as PID 1 of a bubblewrap sandbox, imports unittest once, and forks
+# one child per job. The zygote never reads job content: the child reads the payload straight
+# from the control stream, so nothing of one submission stays in memory a later child inherits.
+#
+# Control protocol (fd 0 in, fd 1 out, fd 2 diagnostics):
+#   in:  u32 big-endian header length, header JSON (limits, payload size), then the payload JSON
+#        (code, moduleName, testCode) which the forked child consumes.
+#   out: frames of 1 kind byte + u32 big-endian length + data:
+#        Y ready, O output bytes, R result event bytes (JSON lines), D job end JSON.
+import ctypes
+import errno
+import json
+import linecache
+import os
+import resource
+import select
+import signal
+import struct
+import sys
+import time
+import traceback
+import types
+import unittest
+
+CTL_IN = 0
+CTL_OUT = 1
+RESULT_FD = 3
+CHUNK = 65536
+PR_SET_DUMPABLE = 4
+
+_libc = ctypes.CDLL(None, use_errno=True)
+# Not dumpable: a job running under the same uid cannot ptrace us or open /proc/1/mem.
+_libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+# As PID 1 we only receive signals we handle; handle none so a job cannot signal us.
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+_buf = bytearray(CHUNK)
+_view = memoryview(_buf)
+
+
+def write_all(fd, *parts):
+    for part in parts:
+        mv = memoryview(part)
+        while len(mv):
+            n = os.write(fd, mv)
+            mv = mv[n:]
+
+
+def frame(kind, data):
+    write_all(CTL_OUT, struct.pack('>cI', kind, len(data)), data)
+
+
+def read_exact(fd, n):
+    chunks = []
+    while n > 0:
+        b = os.read(fd, min(n, CHUNK))
+        if not b:
+            return None
+        chunks.append(b)
+        n -= len(b)
+    return b''.join(chunks)
+
+
+def kill_everything():
+    # kill(-1) from PID 1 reaches every other process in the namespace: the job's child and any
+    # daemon it left behind, whatever its session or process group.
+    while True:
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+
+
+def wipe(path):
+    for entry in os.scandir(path):
+        if entry.is_dir(follow_symlinks=False):
+            os.chmod(entry.path, 0o700)
+            wipe(entry.path)
+            os.rmdir(entry.path)
+        else:
+            os.unlink(entry.path)
+
+
+# ---------------------------------------------------------------- child side
+
+class Runner:
+    def __init__(self, module_name, main_pid):
+        self.module_name = module_name
+        self.filename = module_name + '.py'
+        self.main_pid = main_pid
+
+    def emit(self, event):
+        if os.getpid() != self.main_pid:
+            # A process the submission forked has fallen back into our code: end it quietly.
+            os._exit(0)
+        data = (json.dumps(event, ensure_ascii=True) + '\n').encode('ascii')
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except BaseException:
+            pass
+        write_all(RESULT_FD, data)
+
+    def describe(self, exc):
+        etype, value, tb = type(exc), exc, exc.__traceback__
+        frames = [f for f in traceback.extract_tb(tb) if f.filename == self.filename]
+        only = ''.join(traceback.format_exception_only(etype, value)).strip()
+        info = {'type': etype.__name__}
+        if isinstance(exc, AssertionError) and not frames:
+            text = str(value) or 'AssertionError'
+        elif frames:
+            text = ('Traceback (most recent call last):\n'
+                    + ''.join(traceback.StackSummary.from_list(frames).format()) + only)
+            info['location'] = {'line': frames[-1].lineno}
+        else:
+            text = only
+        if len(text) > 4000:
+            text = text[:4000] + '\n[message truncated]'
+        info['message'] = text
+        info['detail'] = str(value)[:300]
+        if isinstance(exc, MemoryError):
+            info['memory'] = True
+        if isinstance(exc, BlockingIOError) or (isinstance(exc, OSError) and exc.errno == errno.EAGAIN):
+            info['processes'] = True
+        if isinstance(exc, RecursionError):
+            info['recursion'] = True
+        return info
+
+    def run(self, code, test_code):
+        self.emit({'e': 'started'})
+        name = self.module_name
+        linecache.cache[self.filename] = (len(code), None, code.splitlines(True), self.filename)
+        try:
+            compiled = compile(code, self.filename, 'exec', dont_inherit=True)
+        except SyntaxError as e:
+            self.emit({'e': 'syntax_error', 'message': e.msg, 'line': e.lineno, 'column': e.offset})
+            return
+        except ValueError as e:
+            self.emit({'e': 'syntax_error', 'message': str(e), 'line': None, 'column': None})
+            return
+        module = types.ModuleType(name)
+        module.__file__ = self.filename
+        sys.modules[name] = module
+        self.emit({'e': 'importing'})
+        try:
+            exec(compiled, module.__dict__)
+        except SystemExit as e:
+            self.emit({'e': 'import_error', 'exit': True, 'code': repr(e.code)})
+            return
+        except BaseException as e:
+            self.emit(dict(self.describe(e), e='import_error'))
+            return
+        self.emit({'e': 'imported'})
+
+        tests_name = '_koodi_tests'
+        tests = types.ModuleType(tests_name)
+        tests.__file__ = 'tests.py'
+        sys.modules[tests_name] = tests
+        try:
+            exec(compile(test_code, 'tests.py', 'exec', dont_inherit=True), tests.__dict__)
+        except SyntaxError as e:
+            self.emit({'e': 'tests_broken', 'message': 'tests.py: %s (line %s)' % (e.msg, e.lineno)})
+            return
+        except BaseException as e:
+            self.emit(dict(self.describe(e), e='tests_unusable'))
+            return
+        suite = unittest.defaultTestLoader.loadTestsFromModule(tests)
+        result = EventResult(self)
+        suite.run(result)
+        self.emit({'e': 'done', 'testsRun': result.testsRun})
+
+
+class EventResult(unittest.TestResult):
+    def __init__(self, runner):
+        super().__init__()
+        self.runner = runner
+
+    @staticmethod
+    def name_of(test):
+        method = getattr(test, '_testMethodName', None)
+        if method:
+            return '%s.%s' % (type(test).__name__, method)
+        return test.id().replace('_koodi_tests.', '')
+
+    def send(self, test, outcome, err=None, message=''):
+        event = {'e': 'test', 'name': self.name_of(test), 'outcome': outcome, 'message': message}
+        if err is not None:
+            event.update(self.runner.describe(err[1]))
+            event['e'] = 'test'
+            event['outcome'] = outcome
+        self.runner.emit(event)
+
+    def addSuccess(self, test):
+        super().addSuccess(test)
+        self.send(test, 'passed')
+
+    def addFailure(self, test, err):
+        super().addFailure(test, err)
+        self.send(test, 'failed', err)
+
+    def addError(self, test, err):
+        super().addError(test, err)
+        self.send(test, 'error', err)
+
+    def addSkip(self, test, reason):
+        super().addSkip(test, reason)
+        self.send(test, 'skipped', message=str(reason))
+
+    def addExpectedFailure(self, test, err):
+        super().addExpectedFailure(test, err)
+        self.send(test, 'passed')
+
+    def addUnexpectedSuccess(self, test):
+        super().addUnexpectedSuccess(test)
+        self.send(test, 'failed', message='The test was expected to fail but passed.')
+
+    def addSubTest(self, test, subtest, err):
+        super().addSubTest(test, subtest, err)
+        if err is not None:
+            event = dict(self.runner.describe(err[1]))
+            event.update(e='test', name=self.name_of(test) + ' ' + subtest._subDescription(),
+                         outcome='failed' if issubclass(err[0], test.failureException) else 'error')
+            self.runner.emit(event)
+
+
+def child_main(header, stdin_r, out_w, res_w):
+    code = 0
+    try:
+        os.setpgid(0, 0)
+        payload = read_exact(CTL_IN, header['payloadBytes'])
+        os.dup2(stdin_r, 0)
+        os.dup2(out_w, 1)
+        os.dup2(out_w, 2)
+        os.dup2(res_w, RESULT_FD)
+        os.closerange(RESULT_FD + 1, 65536)
+        job = json.loads(payload)
+        del payload
+        limits = header['limits']
+        cpu = int(limits['cpuSeconds'])
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        resource.setrlimit(resource.RLIMIT_AS, (limits['memoryBytes'], limits['memoryBytes']))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limits['fileBytes'], limits['fileBytes']))
+        resource.setrlimit(resource.RLIMIT_NPROC, (limits['processes'], limits['processes']))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limits['openFiles'], limits['openFiles']))
+        os.chdir('/tmp')
+        sys.argv = [job['moduleName'] + '.py']
+        sys.stdout.reconfigure(encoding='utf-8', errors='backslashreplace', line_buffering=True)
+        sys.stderr.reconfigure(encoding='utf-8', errors='backslashreplace', line_buffering=True)
+        runner = Runner(job['moduleName'], os.getpid())
+        runner.run(job['code'], job['testCode'])
+    except BaseException:
+        code = 70
+        try:
+            os.write(2, traceback.format_exc().encode('utf-8', 'backslashreplace')[-2000:])
+        except BaseException:
+            pass
+    finally:
+        os._exit(code)
+
+
+# ---------------------------------------------------------------- zygote side
+
+def relay(fd, kind, count, cap):
+    """Forward what fd holds as frames. Returns (new count, eof, over cap)."""
+    try:
+        n = os.readv(fd, [_buf])
+    except BlockingIOError:
+        return count, False, False
+    if n == 0:
+        return count, True, False
+    room = max(0, cap - count)
+    if room:
+        frame(kind, _view[:min(n, room)])
+    return count + n, False, count + n > cap
+
+
+def run_job(header):
+    limits = header['limits']
+    stdin_r, stdin_w = os.pipe()
+    out_r, out_w = os.pipe()
+    res_r, res_w = os.pipe()
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        os.close(stdin_w)
+        os.close(out_r)
+        os.close(res_r)
+        child_main(header, stdin_r, out_w, res_w)
+    os.close(stdin_r)
+    os.close(out_w)
+    os.close(res_w)
+    pidfd = os.pidfd_open(pid)
+    streams = {out_r: [b'O', 0, limits['outputBytes']], res_r: [b'R', 0, limits['resultBytes']]}
+    for fd in streams:
+        os.set_blocking(fd, False)
+    poller = select.poll()
+    for fd in (out_r, res_r, pidfd):
+        poller.register(fd, select.POLLIN)
+    deadline = started + limits['wallMs'] / 1000.0
+    killed = None
+    exited = False
+    while not exited and killed is None:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            killed = 'wall'
+            break
+        for fd, _ in poller.poll(max(1, int(left * 1000) + 1)):
+            if fd == pidfd:
+                exited = True
+                continue
+            state = streams[fd]
+            state[1], eof, over = relay(fd, state[0], state[1], state[2])
+            if over:
+                killed = 'output' if state[0] == b'O' else 'result'
+            elif eof:
+                poller.unregister(fd)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    _, status, usage = os.wait4(pid, 0)
+    wall_ms = (time.monotonic() - started) * 1000.0
+    kill_everything()
+    # Every writer is gone now: drain what is left in the pipes.
+    for fd, state in streams.items():
+        os.set_blocking(fd, True)
+        while True:
+            state[1], eof, over = relay(fd, state[0], state[1], state[2])
+            if over and killed is None:
+                killed = 'output' if state[0] == b'O' else 'result'
+            if eof:
+                break
+    for fd in (stdin_w, out_r, res_r, pidfd):
+        os.close(fd)
+    wipe('/tmp')
+    end = {
+        'exitCode': os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+        'signal': os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+        'cpuSeconds': usage.ru_utime + usage.ru_stime,
+        'maxRssKb': usage.ru_maxrss,
+        'wallMs': wall_ms,
+        'outputBytes': streams[out_r][1],
+        'killed': killed,
+    }
+    frame(b'D', json.dumps(end).encode('ascii'))
+
+
+def main():
+    frame(b'Y', json.dumps({'python': sys.version.split()[0]}).encode('ascii'))
+    while True:
+        size = read_exact(CTL_IN, 4)
+        if size is None:
+            return
+        raw = read_exact(CTL_IN, struct.unpack('>I', size)[0])
+        if raw is None:
+            return
+        run_job(json.loads(raw))
+
+
+main()
