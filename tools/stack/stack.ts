@@ -17,6 +17,8 @@ export interface StackOptions {
   apiReplicas: number;
   graders: number;
   log: (line: string) => void;
+  /** Overrides NGINX's per-address submission rate (e.g. "100000r/s" for a benchmark). */
+  nginxSubmissionRate?: string;
   /** Extra environment for the API and grader processes. */
   env?: Record<string, string>;
 }
@@ -117,7 +119,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       }
     }
 
-    const config = renderNginxConfig({ dir, port: options.port, apiPorts });
+    const config = renderNginxConfig({
+      dir,
+      port: options.port,
+      apiPorts,
+      submissionRate: options.nginxSubmissionRate,
+    });
     const child = startLogged(
       options.nginx,
       ['-p', dir, '-c', config, '-g', 'daemon off;'],
@@ -139,16 +146,20 @@ function rank(name: string): number {
   return name === 'nginx' ? 0 : name.startsWith('api') ? 1 : 2;
 }
 
-export function renderNginxConfig({
-  dir,
-  port,
-  apiPorts,
-}: {
+export function renderNginxConfig(options: {
   dir: string;
   port: number;
   apiPorts: number[];
+  submissionRate?: string;
 }): string {
-  const template = readFileSync(join(ROOT, 'infra/nginx/nginx.dev.conf'), 'utf8');
+  const { dir, port, apiPorts, submissionRate } = options;
+  let template = readFileSync(join(ROOT, 'infra/nginx/nginx.dev.conf'), 'utf8');
+  if (submissionRate) {
+    const zone = /(zone=submissions:\S+ rate=)\S+;/;
+    if (!zone.test(template))
+      throw new Error('nginx.dev.conf has no "submissions" limit_req_zone to adjust');
+    template = template.replace(zone, `$1${submissionRate};`);
+  }
   // With no API yet, NGINX still needs an upstream: one that is always down answers 502 as JSON.
   const upstreams = (apiPorts.length ? apiPorts : [1])
     .map((p) => `server 127.0.0.1:${p} max_fails=2 fail_timeout=5s;`)
