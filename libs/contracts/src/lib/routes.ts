@@ -10,8 +10,16 @@ export const apiRoutes = {
   submissionEvents: (id: string) => `/api/submissions/${encodeURIComponent(id)}/events`,
 } as const;
 
-/** Pages of the web app. */
+/**
+ * Pages of the web app. The site is static, so an assignment is one page that reads its slug
+ * from the query string: any plain static server serves it without rewrites.
+ */
 export const pageRoutes = {
   home: () => '/',
-  assignment: (slug: string) => `/assignments/${encodeURIComponent(slug)}/`,
+  assignment: (slug: string) => `/assignment/?a=${encodeURIComponent(slug)}`,
+  /** The assignment page without a slug opens the student's first unsolved assignment. */
+  resume: () => '/assignment/',
 } as const;
+
+/** Query parameter of {@link pageRoutes.assignment} that carries the slug. */
+export const ASSIGNMENT_SLUG_PARAM = 'a';

@@ -1,0 +1,44 @@
+// @ts-check
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'astro/config';
+import svelte from '@astrojs/svelte';
+import tailwindcss from '@tailwindcss/vite';
+
+const require = createRequire(import.meta.url);
+// The prerender bundle is written under apps/web/dist, where a bare `cookie` would resolve to the
+// workspace's cookie 2 rather than the cookie 1 Astro depends on: point it at Astro's own copy.
+const astroCookie = createRequire(require.resolve('astro/package.json')).resolve('cookie');
+const contractsSource = fileURLToPath(new URL('../../libs/contracts/src/index.ts', import.meta.url));
+const contractsDir = fileURLToPath(new URL('../../libs/contracts/src/', import.meta.url));
+
+/** The contracts barrel builds a zod schema at import time; the browser never needs it, so let it shake out. */
+const contractsWithoutSideEffects = {
+  name: 'koodi:contracts-without-side-effects',
+  /** @param {string} code @param {string} id */
+  transform(code, id) {
+    return id.startsWith(contractsDir) ? { code, map: null, moduleSideEffects: false } : null;
+  },
+};
+
+export default defineConfig({
+  output: 'static',
+  trailingSlash: 'ignore',
+  devToolbar: { enabled: false },
+  integrations: [svelte()],
+  build: {
+    format: 'directory',
+    // NGINX sends a strict Content-Security-Policy (no inline code): keep every style and script in files.
+    inlineStylesheets: 'never',
+  },
+  vite: {
+    plugins: [tailwindcss(), contractsWithoutSideEffects],
+    // The contracts lib ships CommonJS in dist; the browser bundle takes its ES source instead.
+    resolve: { alias: { '@koodi/contracts': contractsSource, cookie: astroCookie } },
+    // The editor page carries CodeMirror (~190 KB gzip), loaded after the page's content.
+    build: { assetsInlineLimit: 0, chunkSizeWarningLimit: 700 },
+    server: {
+      proxy: { '/api': { target: process.env.API_URL ?? 'http://127.0.0.1:3000', changeOrigin: false } },
+    },
+  },
+});

@@ -1,0 +1,90 @@
+import { apiRoutes } from '@koodi/contracts';
+import type {
+  AssignmentDetail,
+  AssignmentSummary,
+  MeResponse,
+  SubmissionHistoryItem,
+  SubmissionView,
+} from '@koodi/contracts';
+import { ApiError, NETWORK_ERROR_CODE, parseRetryAfter } from './api-error.ts';
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface SubmitResult {
+  view: SubmissionView;
+  /** True when the API answered from an identical earlier submission (200), false when queued (202). */
+  deduplicated: boolean;
+}
+
+export interface ApiClient {
+  me(): Promise<MeResponse>;
+  assignments(): Promise<AssignmentSummary[]>;
+  assignment(idOrSlug: string): Promise<AssignmentDetail>;
+  submit(assignmentId: string, code: string): Promise<SubmitResult>;
+  submission(id: string): Promise<SubmissionView>;
+  history(assignmentId: string): Promise<SubmissionHistoryItem[]>;
+}
+
+export function createApiClient(fetchImpl: FetchLike = (input, init) => fetch(input, init)): ApiClient {
+  async function request<T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
+    let response: Response;
+    try {
+      response = await fetchImpl(path, {
+        credentials: 'same-origin',
+        ...init,
+        headers: { accept: 'application/json', ...(init.headers ?? {}) },
+      });
+    } catch (cause) {
+      throw new ApiError({
+        status: 0,
+        code: NETWORK_ERROR_CODE,
+        message: cause instanceof Error ? cause.message : 'Network request failed',
+      });
+    }
+    const body = await readJson(response);
+    if (!response.ok) throw toApiError(response, body);
+    return { status: response.status, body: body as T };
+  }
+
+  return {
+    me: async () => (await request<MeResponse>(apiRoutes.me())).body,
+    assignments: async () => (await request<AssignmentSummary[]>(apiRoutes.assignments())).body,
+    assignment: async (idOrSlug) => (await request<AssignmentDetail>(apiRoutes.assignment(idOrSlug))).body,
+    submit: async (assignmentId, code) => {
+      const { status, body } = await request<SubmissionView>(apiRoutes.submissions(assignmentId), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code }),
+      });
+      return { view: body, deduplicated: status === 200 };
+    },
+    submission: async (id) => (await request<SubmissionView>(apiRoutes.submission(id))).body,
+    history: async (assignmentId) =>
+      (await request<SubmissionHistoryItem[]>(apiRoutes.submissions(assignmentId))).body,
+  };
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text().catch(() => '');
+  if (text === '') return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function toApiError(response: Response, body: unknown): ApiError {
+  const error = isErrorBody(body) ? body.error : null;
+  return new ApiError({
+    status: response.status,
+    code: error?.code ?? `http_${response.status}`,
+    message: error?.message ?? response.statusText ?? `HTTP ${response.status}`,
+    details: error?.details,
+    retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),
+  });
+}
+
+function isErrorBody(body: unknown): body is { error: { code?: string; message?: string; details?: unknown } } {
+  return typeof body === 'object' && body !== null && typeof (body as { error?: unknown }).error === 'object';
+}
