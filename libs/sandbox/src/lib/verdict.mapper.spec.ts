@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DEFAULT_LIMITS } from '@koodi/contracts';
+import { NoRunnerStartError, judge, parseEvents, type JobObservation, type RunnerEvent } from './verdict.mapper';
+import type { ZygoteEnd } from './zygote-protocol';
+
+const CLEAN_EXIT: ZygoteEnd = { exitCode: 0, signal: null, cpuSeconds: 0.01, maxRssKb: 20000, wallMs: 3, outputBytes: 0, killed: null };
+
+function observe(events: RunnerEvent[], end: Partial<ZygoteEnd> = {}, output = ''): JobObservation {
+  return { events, output: Buffer.from(output), end: { ...CLEAN_EXIT, ...end }, limits: DEFAULT_LIMITS, maxProcesses: 16 };
+}
+
+const STARTED: RunnerEvent[] = [{ e: 'started' }, { e: 'importing' }, { e: 'imported' }];
+const pass = (name: string): RunnerEvent => ({ e: 'test', name, outcome: 'passed', message: '' });
+const fail = (name: string): RunnerEvent => ({ e: 'test', name, outcome: 'failed', message: "'a' != 'b'" });
+
+describe(judge.name, () => {
+  it('passes when every test passed and the run finished cleanly', () => {
+    const sut = judge(observe([...STARTED, pass('T.a'), pass('T.b'), { e: 'done', testsRun: 2 }]));
+
+    assert.equal(sut.verdict, 'passed');
+    assert.equal(sut.feedback.summary, 'All 2 tests passed.');
+  });
+
+  it('never passes without the done event, even if every reported test passed', () => {
+    const sut = judge(observe([...STARTED, pass('T.a')], { exitCode: 0 }));
+
+    assert.equal(sut.verdict, 'tests_failed');
+    assert.match(sut.feedback.summary, /before the tests finished/);
+  });
+
+  it('never passes when the process did not exit cleanly after done', () => {
+    const sut = judge(observe([...STARTED, pass('T.a'), { e: 'done', testsRun: 1 }], { exitCode: 3 }));
+
+    assert.equal(sut.verdict, 'tests_failed');
+  });
+
+  it('counts failed tests', () => {
+    const sut = judge(observe([...STARTED, pass('T.a'), fail('T.b'), fail('T.c'), { e: 'done', testsRun: 3 }]));
+
+    assert.equal(sut.verdict, 'tests_failed');
+    assert.equal(sut.feedback.summary, '2 of 3 tests failed.');
+  });
+
+  it('puts the output limit before everything else', () => {
+    const sut = judge(observe([...STARTED, pass('T.a'), { e: 'done' }], { killed: 'output', outputBytes: 70000 }, 'x'.repeat(65536)));
+
+    assert.equal(sut.verdict, 'output_limit');
+    assert.equal(sut.feedback.outputTruncated, true);
+  });
+
+  it('tells CPU from wall-clock time limits', () => {
+    assert.equal(judge(observe(STARTED, { signal: 24, exitCode: null, cpuSeconds: 2.0 })).verdict, 'time_limit_cpu');
+    assert.equal(judge(observe(STARTED, { signal: 9, exitCode: null, killed: 'wall', cpuSeconds: 0.1 })).verdict, 'time_limit_wall');
+  });
+
+  it('reports syntax errors with line and column', () => {
+    const sut = judge(observe([{ e: 'started' }, { e: 'syntax_error', message: 'invalid syntax', line: 3, column: 7 }]));
+
+    assert.equal(sut.verdict, 'syntax_error');
+    assert.equal(sut.feedback.summary, 'Syntax error on line 3, column 7: invalid syntax.');
+    assert.deepEqual(sut.feedback.location, { line: 3, column: 7 });
+  });
+
+  it('treats a MemoryError anywhere as the memory limit', () => {
+    const sut = judge(observe([...STARTED, { e: 'test', name: 'T.a', outcome: 'error', message: 'MemoryError', memory: true }, { e: 'done' }]));
+
+    assert.equal(sut.verdict, 'memory_limit');
+  });
+
+  it('treats an exit during import as an import error', () => {
+    const sut = judge(observe([{ e: 'started' }, { e: 'importing' }], { exitCode: 0 }));
+
+    assert.equal(sut.verdict, 'import_error');
+  });
+
+  it('blames the tests, not the student, when the test file is broken', () => {
+    const sut = judge(observe([...STARTED, { e: 'tests_broken', message: 'tests.py: invalid syntax (line 2)' }]));
+
+    assert.equal(sut.verdict, 'internal_error');
+  });
+
+  it('refuses to judge a run whose runner never started', () => {
+    assert.throws(() => judge(observe([], { exitCode: 70 })), NoRunnerStartError);
+  });
+
+  it('ignores garbage lines a submission wrote into the result stream', () => {
+    const events = parseEvents(Buffer.from('{"e":"started"}\nnot json\n{"e":"imported"}\n[1,2]\n'));
+
+    assert.deepEqual(events.map((e) => e.e), ['started', 'imported']);
+  });
+});

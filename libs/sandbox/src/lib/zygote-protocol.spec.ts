@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { FrameReader } from './zygote-protocol';
+
+function frame(kind: string, data: string): Buffer {
+  const body = Buffer.from(data);
+  const head = Buffer.alloc(5);
+  head.write(kind, 0, 'latin1');
+  head.writeUInt32BE(body.length, 1);
+  return Buffer.concat([head, body]);
+}
+
+describe(FrameReader.name, () => {
+  it('reassembles frames split at any byte', () => {
+    const stream = Buffer.concat([frame('O', 'hello'), frame('R', '{"e":"started"}\n'), frame('D', '{}')]);
+    for (let cut = 1; cut < stream.length; cut++) {
+      const seen: string[] = [];
+      const sut = new FrameReader((kind, data) => seen.push(`${kind}:${data.toString()}`));
+      sut.push(stream.subarray(0, cut));
+      sut.push(stream.subarray(cut));
+
+      assert.deepEqual(seen, ['O:hello', 'R:{"e":"started"}\n', 'D:{}']);
+    }
+  });
+});
