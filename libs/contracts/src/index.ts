@@ -7,3 +7,4 @@ export * from './lib/events';
 export * from './lib/routes';
 export * from './lib/api/submit-code.request';
 export * from './lib/api/responses';
+export * from './lib/cache';

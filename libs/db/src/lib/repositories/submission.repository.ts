@@ -93,6 +93,81 @@ export class SubmissionRepository {
       .getOne();
   }
 
+  /**
+   * Dedupe and insert in one statement: copies the final student verdict of an identical
+   * earlier submission, or joins one in flight (`duplicate_of`), or inserts a plain queued row.
+   * Throws the same unique violations as insertQueued.
+   */
+  async insertDeduped(submission: NewSubmission): Promise<SubmissionEntity> {
+    const [row] = await this.submissions.query(
+      `WITH source AS (
+         SELECT id, status, verdict, feedback FROM submissions
+          WHERE assignment_id = $1 AND assignment_version = $2 AND code_sha256 = $5
+            AND (status IN ('passed', 'failed') OR (status IN ('queued', 'grading') AND duplicate_of IS NULL))
+          ORDER BY CASE WHEN status IN ('passed', 'failed') THEN 0 ELSE 1 END, created_at DESC
+          LIMIT 1)
+       INSERT INTO submissions
+         (assignment_id, assignment_version, user_id, code, code_sha256, idempotency_key, duplicate_of,
+          status, verdict, feedback, started_at, graded_at, grading_ms)
+       SELECT $1, $2, $3, $4, $5, $6, source.id,
+              CASE WHEN source.status IN ('passed', 'failed') THEN source.status ELSE 'queued' END,
+              CASE WHEN source.status IN ('passed', 'failed') THEN source.verdict END,
+              CASE WHEN source.status IN ('passed', 'failed') THEN source.feedback END,
+              CASE WHEN source.status IN ('passed', 'failed') THEN now() END,
+              CASE WHEN source.status IN ('passed', 'failed') THEN now() END,
+              CASE WHEN source.status IN ('passed', 'failed') THEN 0 END
+         FROM (SELECT 1) AS one LEFT JOIN source ON true
+       RETURNING *`,
+      [
+        submission.assignmentId,
+        submission.assignmentVersion,
+        submission.userId,
+        submission.code,
+        submission.codeSha256,
+        submission.idempotencyKey ?? null,
+      ],
+    );
+    return submissionFromRow(row);
+  }
+
+  /**
+   * Gives rows that joined a submission now final its verdict (all such rows, or only `id`):
+   * covers a join that committed just after the verdict of the row it joined.
+   */
+  async finalizeJoined(id?: string): Promise<ChangedSubmission[]> {
+    const [rows]: [Array<{ id: string; user_id: string; status: SubmissionEntity['status'] }>, number] =
+      await this.submissions.query(
+        `UPDATE submissions AS joined
+            SET status = source.status, verdict = source.verdict, feedback = source.feedback,
+                started_at = coalesce(joined.started_at, now()), graded_at = now(), grading_ms = 0
+           FROM submissions AS source
+          WHERE source.id = joined.duplicate_of
+            AND joined.status IN ('queued', 'grading')
+            AND source.status IN ('passed', 'failed', 'error')
+            AND ($1::uuid IS NULL OR joined.id = $1::uuid)
+          RETURNING joined.id, joined.user_id, joined.status`,
+        [id ?? null],
+      );
+    return rows.map((row) => ({ id: row.id, userId: row.user_id, status: row.status }));
+  }
+
+  /** Percentiles of created → graded over the submissions graded in the last `seconds`. */
+  async gradingLatencySeconds(
+    seconds: number,
+  ): Promise<{ count: number; p50: number | null; p90: number | null; p99: number | null }> {
+    const [row]: Array<{ count: string; p50: number | null; p90: number | null; p99: number | null }> =
+      await this.submissions.query(
+        `SELECT count(*) AS count,
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM graded_at - created_at)) AS p50,
+                percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM graded_at - created_at)) AS p90,
+                percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM graded_at - created_at)) AS p99
+           FROM submissions
+          WHERE graded_at > now() - make_interval(secs => $1) AND duplicate_of IS NULL`,
+        [seconds],
+      );
+    return { count: Number(row.count), p50: row.p50, p90: row.p90, p99: row.p99 };
+  }
+
   /** Inserts a queued row; throws a unique violation if the user already has one in flight. */
   async insertQueued(submission: NewSubmission): Promise<SubmissionEntity> {
     const [row] = await this.submissions.query(
@@ -178,14 +253,13 @@ export class SubmissionRepository {
   }
 
   /** Rows still queued or grading that were created before `olderThan`, oldest first. */
-  findStaleInFlight(olderThan: Date, limit = 100): Promise<SubmissionEntity[]> {
-    return this.submissions
+  findStaleInFlight(olderThan: Date, limit = 100, assignmentIds?: string[]): Promise<SubmissionEntity[]> {
+    const query = this.submissions
       .createQueryBuilder('s')
       .where("s.status IN ('queued', 'grading')")
-      .andWhere('s.createdAt < :olderThan', { olderThan })
-      .orderBy('s.createdAt', 'ASC')
-      .limit(limit)
-      .getMany();
+      .andWhere('s.createdAt < :olderThan', { olderThan });
+    if (assignmentIds) query.andWhere('s.assignmentId IN (:...assignmentIds)', { assignmentIds });
+    return query.orderBy('s.createdAt', 'ASC').limit(limit).getMany();
   }
 
   /** A student's submissions for one assignment, newest first. */
@@ -213,4 +287,26 @@ export class SubmissionRepository {
     );
     return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
   }
+}
+
+/** A raw `submissions` row (snake_case, as RETURNING * gives it) as an entity. */
+export function submissionFromRow(row: Record<string, unknown>): SubmissionEntity {
+  return Object.assign(new SubmissionEntity(), {
+    id: row['id'],
+    assignmentId: row['assignment_id'],
+    assignmentVersion: row['assignment_version'],
+    userId: row['user_id'],
+    code: row['code'],
+    codeSha256: row['code_sha256'],
+    status: row['status'],
+    verdict: row['verdict'] ?? null,
+    feedback: row['feedback'] ?? null,
+    attempts: row['attempts'],
+    duplicateOf: row['duplicate_of'] ?? null,
+    idempotencyKey: row['idempotency_key'] ?? null,
+    createdAt: row['created_at'],
+    startedAt: row['started_at'] ?? null,
+    gradedAt: row['graded_at'] ?? null,
+    gradingMs: row['grading_ms'] ?? null,
+  });
 }

@@ -1,0 +1,129 @@
+import { GRADING_QUEUE } from '@koodi/contracts';
+
+/** Everything the API reads from its environment, parsed once at boot. */
+export interface ApiConfig {
+  nodeEnv: string;
+  production: boolean;
+  databaseUrl: string;
+  databasePoolSize: number;
+  redisUrl: string;
+  host: string;
+  port: number;
+  opsHost: string;
+  opsPort: number;
+  cookieSecret: string;
+  /** True when COOKIE_SECRET was not set and the development default is used. */
+  cookieSecretIsDefault: boolean;
+  gradingQueue: string;
+  rateLimitSubmissionsPerMinute: number;
+  rateLimitIpPerMinute: number;
+  trustProxy: boolean | string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  reconcileAfterSeconds: number;
+  reconcileIntervalSeconds: number;
+  assignmentCacheSeconds: number;
+  localCacheSeconds: number;
+  sseHeartbeatSeconds: number;
+  shutdownGraceSeconds: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEV_COOKIE_SECRET = 'koodi-development-cookie-secret-not-for-production';
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Parses and checks every variable, then throws one error naming all the bad ones. */
+export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const problems: string[] = [];
+  const nodeEnv = env['NODE_ENV'] || 'development';
+  const production = nodeEnv === 'production';
+
+  const url = (name: string, protocols: string[]): string => {
+    const value = env[name];
+    if (!value) {
+      problems.push(`${name} is required (${protocols[0]}//…)`);
+      return '';
+    }
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) {
+        problems.push(`${name} must start with ${protocols.join(' or ')}//`);
+      }
+    } catch {
+      problems.push(`${name} is not a valid URL`);
+    }
+    return value;
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+  const text = (name: string, fallback: string): string => env[name] || fallback;
+
+  const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const redisUrl = url('REDIS_URL', ['redis:', 'rediss:']);
+
+  let cookieSecret = env['COOKIE_SECRET'] ?? '';
+  const cookieSecretIsDefault = !cookieSecret;
+  if (!cookieSecret) {
+    if (production) problems.push('COOKIE_SECRET is required when NODE_ENV=production');
+    cookieSecret = DEV_COOKIE_SECRET;
+  } else if (cookieSecret.length < 32) {
+    problems.push('COOKIE_SECRET must be at least 32 characters');
+  }
+
+  const logLevel = text('LOG_LEVEL', production ? 'info' : 'info');
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+
+  const trustProxyRaw = text('TRUST_PROXY', 'loopback');
+  const trustProxy =
+    trustProxyRaw === 'true' ? true : trustProxyRaw === 'false' ? false : trustProxyRaw;
+
+  const gradingQueue = text('GRADING_QUEUE', GRADING_QUEUE);
+  if (/\s/.test(gradingQueue)) problems.push('GRADING_QUEUE must not contain spaces');
+
+  const config: ApiConfig = {
+    nodeEnv,
+    production,
+    databaseUrl,
+    databasePoolSize: int('DATABASE_POOL_SIZE', 10, 1, 200),
+    redisUrl,
+    host: text('API_HOST', '127.0.0.1'),
+    port: int('API_PORT', 3000, 0, 65535),
+    opsHost: text('OPS_HOST', '127.0.0.1'),
+    opsPort: int('OPS_PORT', 9100, 0, 65535),
+    cookieSecret,
+    cookieSecretIsDefault,
+    gradingQueue,
+    rateLimitSubmissionsPerMinute: int('RATE_LIMIT_SUBMISSIONS_PER_MINUTE', 10, 0, 100_000),
+    rateLimitIpPerMinute: int('RATE_LIMIT_IP_PER_MINUTE', 3000, 0, 10_000_000),
+    trustProxy,
+    logLevel: logLevel as ApiConfig['logLevel'],
+    reconcileAfterSeconds: int('RECONCILE_AFTER_SECONDS', 60, 1, 86_400),
+    reconcileIntervalSeconds: int('RECONCILE_INTERVAL_SECONDS', 15, 0, 3_600),
+    assignmentCacheSeconds: int('ASSIGNMENT_CACHE_SECONDS', 300, 1, 86_400),
+    localCacheSeconds: int('LOCAL_CACHE_SECONDS', 5, 0, 3_600),
+    sseHeartbeatSeconds: int('SSE_HEARTBEAT_SECONDS', 15, 1, 300),
+    shutdownGraceSeconds: int('SHUTDOWN_GRACE_SECONDS', 10, 0, 300),
+  };
+  if (config.port !== 0 && config.port === config.opsPort) {
+    problems.push('OPS_PORT must differ from API_PORT');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+export const API_CONFIG = Symbol('API_CONFIG');

@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { HealthResponse } from '@koodi/contracts';
+import { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+import { DATA_SOURCE, REDIS } from '../infra/infra.providers';
+import { privateJson, type HttpAnswer } from '../http/http-answer';
+
+const PROBE_TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(promise: Promise<T>): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), PROBE_TIMEOUT_MS).unref()),
+  ]);
+}
+
+/** Readiness: this replica can reach Postgres and Redis. */
+@Injectable()
+export class HealthService {
+  private shuttingDown = false;
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  markShuttingDown(): void {
+    this.shuttingDown = true;
+  }
+
+  async check(): Promise<HealthResponse> {
+    const [postgres, redis] = await Promise.all([
+      withTimeout(this.dataSource.query('SELECT 1')).then(() => 'up' as const, () => 'down' as const),
+      withTimeout(this.redis.ping()).then(() => 'up' as const, () => 'down' as const),
+    ]);
+    const ok = postgres === 'up' && redis === 'up' && !this.shuttingDown;
+    return { status: ok ? 'ok' : 'degraded', postgres, redis };
+  }
+
+  async answer(): Promise<HttpAnswer> {
+    const health = await this.check();
+    return privateJson(health.status === 'ok' ? 200 : 503, health);
+  }
+}

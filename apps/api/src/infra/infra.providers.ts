@@ -1,0 +1,60 @@
+import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { AssignmentRepository, createDataSource, SubmissionRepository, UserRepository } from '@koodi/db';
+import { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+import { API_CONFIG, type ApiConfig } from '../config/api.config';
+
+export const DATA_SOURCE = Symbol('DATA_SOURCE');
+/** Commands (cache, rate limits, locks, queue). */
+export const REDIS = Symbol('REDIS');
+
+/** Closes the shared connections last, after the HTTP server has drained. */
+@Injectable()
+export class ConnectionsCloser implements OnApplicationShutdown {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([
+      this.dataSource.isInitialized ? this.dataSource.destroy() : Promise.resolve(),
+      this.redis.quit().catch(() => this.redis.disconnect()),
+    ]);
+  }
+}
+
+export const infraProviders: Provider[] = [
+  {
+    provide: DATA_SOURCE,
+    inject: [API_CONFIG],
+    useFactory: (config: ApiConfig) =>
+      createDataSource({
+        url: config.databaseUrl,
+        poolSize: config.databasePoolSize,
+        applicationName: 'koodi-api',
+      })
+        // Expected failures (a second submission in flight) are answers, not log lines; the
+        // driver's errors still reach the JSON log through the request that met them.
+        .setOptions({ logging: false })
+        .initialize(),
+  },
+  {
+    provide: REDIS,
+    inject: [API_CONFIG],
+    useFactory: (config: ApiConfig) =>
+      new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true }),
+  },
+  { provide: UserRepository, inject: [DATA_SOURCE], useFactory: (ds: DataSource) => new UserRepository(ds) },
+  {
+    provide: AssignmentRepository,
+    inject: [DATA_SOURCE],
+    useFactory: (ds: DataSource) => new AssignmentRepository(ds),
+  },
+  {
+    provide: SubmissionRepository,
+    inject: [DATA_SOURCE],
+    useFactory: (ds: DataSource) => new SubmissionRepository(ds),
+  },
+  ConnectionsCloser,
+];

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { type AssignmentSummary, type MeResponse, POINTS_PER_SOLVED } from '@koodi/contracts';
+import { SubmissionRepository } from '@koodi/db';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AssignmentsService } from '../assignments/assignments.service';
+import { type HttpAnswer, privateJson } from '../http/http-answer';
+import { IdentityService } from '../identity/identity.service';
+
+/** Points are derived from passed submissions: 100 per distinct solved assignment. */
+export function progressOf(userId: string, solvedIds: string[], course: AssignmentSummary[]): MeResponse {
+  const solved = new Set(solvedIds);
+  const inCourse = course.filter((assignment) => solved.has(assignment.id));
+  const next = course.find((assignment) => !solved.has(assignment.id));
+  return {
+    userId,
+    points: inCourse.length * POINTS_PER_SOLVED,
+    solved: inCourse.map((assignment) => assignment.id),
+    next: next?.id ?? null,
+  };
+}
+
+@Injectable()
+export class ProgressService {
+  constructor(
+    private readonly identity: IdentityService,
+    private readonly submissions: SubmissionRepository,
+    private readonly assignments: AssignmentsService,
+  ) {}
+
+  /** Creates the anonymous identity on a first visit (or when the database no longer knows it). */
+  async me(request: FastifyRequest, reply: FastifyReply): Promise<HttpAnswer> {
+    let userId = this.identity.current(request);
+    if (!userId || !(await this.identity.exists(userId))) userId = await this.identity.create(request, reply);
+    const [solvedIds, course] = await Promise.all([this.submissions.solvedAssignmentIds(userId), this.assignments.course()]);
+    return privateJson(200, progressOf(userId, solvedIds, course));
+  }
+}

@@ -1,0 +1,25 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { REDIS } from '../infra/infra.providers';
+
+export interface RateDecision {
+  allowed: boolean;
+  /** Seconds until the window resets, when not allowed. */
+  retryAfterSeconds: number;
+}
+
+/** Fixed one-minute windows in Redis, shared by every replica: one round trip per check. */
+@Injectable()
+export class RateLimiter {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  async hit(subject: string, perMinute: number, now = Date.now()): Promise<RateDecision> {
+    if (perMinute === 0) return { allowed: true, retryAfterSeconds: 0 };
+    const window = Math.floor(now / 60_000);
+    const key = `ratelimit:${subject}:${window}`;
+    const results = await this.redis.multi().incr(key).pexpire(key, 61_000, 'NX').exec();
+    const count = Number(results?.[0]?.[1] ?? 0);
+    if (count <= perMinute) return { allowed: true, retryAfterSeconds: 0 };
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1000)) };
+  }
+}

@@ -1,0 +1,36 @@
+import type { SubmissionHistoryItem, SubmissionView } from '@koodi/contracts';
+import type { SubmissionEntity } from '@koodi/db';
+
+const iso = (date: Date | string | null | undefined): string | null =>
+  date ? new Date(date).toISOString() : null;
+
+/** What the owner sees of a submission; never the code of anyone else, never hidden tests. */
+export function toSubmissionView(row: SubmissionEntity, queuePosition: number | null): SubmissionView {
+  const feedback = row.feedback;
+  return {
+    id: row.id,
+    assignmentId: row.assignmentId,
+    status: row.status,
+    verdict: row.verdict,
+    summary: feedback?.summary ?? null,
+    tests: feedback?.tests ?? [],
+    output: feedback?.output ?? '',
+    outputTruncated: feedback?.outputTruncated ?? false,
+    location: feedback?.location ?? null,
+    queuePosition: row.status === 'queued' ? queuePosition : null,
+    createdAt: iso(row.createdAt)!,
+    startedAt: iso(row.startedAt),
+    gradedAt: iso(row.gradedAt),
+    gradingMs: row.gradingMs,
+  };
+}
+
+export function toHistoryItem(row: SubmissionEntity): SubmissionHistoryItem {
+  return {
+    id: row.id,
+    status: row.status,
+    verdict: row.verdict,
+    summary: row.feedback?.summary ?? null,
+    createdAt: iso(row.createdAt)!,
+  };
+}
