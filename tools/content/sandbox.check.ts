@@ -29,10 +29,11 @@ export async function checkInSandbox(
 
   const problems: string[] = [];
   for (const [file, result] of [['tests.py', hidden], ['samples.py', samples]] as const) {
-    if (result.verdict !== 'passed') {
-      problems.push(`solution.py does not pass ${file}: ${result.verdict}; ${describe(result.feedback)}`);
-    } else if (result.feedback.tests.length === 0) {
+    const ran = result.feedback.tests.length > 0;
+    if (!ran && (result.verdict === 'passed' || result.verdict === 'internal_error')) {
       problems.push(`${file} has no tests (no unittest.TestCase methods named test_…)`);
+    } else if (result.verdict !== 'passed') {
+      problems.push(`solution.py does not pass ${file}: ${result.verdict}; ${describe(result.feedback)}`);
     }
   }
   if (starter.verdict === 'passed') {
