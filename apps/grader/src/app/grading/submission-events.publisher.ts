@@ -1,5 +1,8 @@
 import { SUBMISSION_EVENTS_CHANNEL, type SubmissionEvent } from '@koodi/contracts';
 
+/** The grader's own Redis connection for publishing (the queue transport keeps its own). */
+export const REDIS_PUBLISHER = Symbol('REDIS_PUBLISHER');
+
 /** Where status changes go: every API instance subscribes and pushes them to its SSE clients. */
 export abstract class SubmissionEventsPublisher {
   abstract publish(event: SubmissionEvent): Promise<void>;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Verdict } from '@koodi/contracts';
+import type { SandboxStats } from '../sandbox/sandbox.port';
 
 export type SkipReason = 'already_final' | 'malformed_job';
 
@@ -67,6 +68,22 @@ export class GraderMetrics {
 
   setSlots(count: number): void {
     this.slots.set(count);
+  }
+
+  /** Exposes the pool's own counters, read at scrape time. */
+  watchSandbox(stats: () => SandboxStats): void {
+    const gauge = (name: string, help: string, pick: (s: SandboxStats) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(pick(stats()));
+        },
+      });
+    gauge('koodi_grader_sandbox_restarts', 'Sandboxes restarted after their zygote died, since start.', (s) => s.restarts);
+    gauge('koodi_grader_sandbox_ready', 'Sandbox slots alive and idle.', (s) => s.ready);
+    gauge('koodi_grader_sandbox_waiting_jobs', 'Jobs waiting for a free sandbox slot.', (s) => s.queued);
   }
 
   jobGraded(verdict: Verdict): void {

@@ -20,6 +20,19 @@ export interface SandboxOutcome {
  */
 export interface SandboxRunner {
   run(job: SandboxJob): Promise<SandboxOutcome>;
+  start?(): Promise<void>;
+  /** Lets running jobs finish, then ends every sandbox. */
+  close?(): Promise<void>;
+  stats?(): SandboxStats;
+}
+
+export interface SandboxStats {
+  slots: number;
+  ready: number;
+  busy: number;
+  queued: number;
+  crashes: number;
+  restarts: number;
 }
 
 export const SANDBOX = Symbol('SANDBOX');

@@ -1,0 +1,38 @@
+import { ConsoleLogger, type INestMicroservice } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { MAX_GRADING_ATTEMPTS, type GradeSubmissionJob } from '@koodi/contracts';
+import { RedisListServer } from '@koodi/queue';
+import { logLevelsFrom, type GraderConfig } from './config/grader.config';
+import { GraderModule, type GraderOverrides } from './grader.module';
+import { GradingService } from './grading/grading.service';
+
+export interface Grader {
+  app: INestMicroservice;
+  server: RedisListServer;
+}
+
+/**
+ * Builds the grader: a Nest microservice whose transport takes jobs from the Redis list, as many
+ * at a time as there are sandbox slots. `app.listen()` starts it (and runs the init hooks; do not call `init()` as well).
+ */
+export async function createGrader(config: GraderConfig, overrides: GraderOverrides = {}): Promise<Grader> {
+  const server = new RedisListServer({
+    redisUrl: config.redisUrl,
+    queue: config.gradingQueue,
+    consumerId: config.graderId,
+    concurrency: config.slots,
+    heartbeatTtlMs: config.heartbeatTtlMs,
+    maxAttempts: MAX_GRADING_ATTEMPTS,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    onDeadLetter: async (message, reason) => {
+      // Only called once listening, by which time `app` below exists.
+      await app.get(GradingService).giveUp(message.data as GradeSubmissionJob, reason);
+    },
+  });
+  const app = await NestFactory.createMicroservice(GraderModule.register(config, overrides), {
+    strategy: server,
+    logger: new ConsoleLogger('Grader', { logLevels: logLevelsFrom(config.logLevel) }),
+    bufferLogs: false,
+  });
+  return { app, server };
+}

@@ -1,0 +1,119 @@
+import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { AssignmentRepository, createDataSource, SubmissionRepository } from '@koodi/db';
+import { SandboxPool } from '@koodi/sandbox';
+import { GRADER_CONFIG, type GraderConfig } from './config/grader.config';
+import { AssignmentTestsCache, type AssignmentSource } from './grading/assignment-tests.cache';
+import { GradingHandler } from './grading/grading.handler';
+import { GradingService, SUBMISSION_STORE, type SubmissionStore } from './grading/grading.service';
+import {
+  REDIS_PUBLISHER,
+  RedisSubmissionEventsPublisher,
+  SubmissionEventsPublisher,
+} from './grading/submission-events.publisher';
+import { DATABASE_RETRY, RETRY_POLICY, type RetryPolicy } from './grading/transient-retry';
+import { GraderMetrics } from './ops/grader.metrics';
+import { HealthService } from './ops/health.service';
+import { OpsServer } from './ops/ops.server';
+import { SANDBOX, type SandboxRunner } from './sandbox/sandbox.port';
+
+/** Replacements for tests: a scripted sandbox, a store that fails on cue, a faster retry policy. */
+export interface GraderOverrides {
+  sandbox?: SandboxRunner;
+  submissions?: (real: SubmissionStore) => SubmissionStore;
+  assignments?: (real: AssignmentSource) => AssignmentSource;
+  retryPolicy?: RetryPolicy;
+}
+
+/** Starts the sandbox pool with the app and closes what the grader holds, in order, at shutdown. */
+@Injectable()
+class GraderResources implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(GRADER_CONFIG) private readonly config: GraderConfig,
+    @Inject(SANDBOX) private readonly sandbox: SandboxRunner,
+    @Inject(REDIS_PUBLISHER) private readonly redis: Redis,
+    private readonly dataSource: DataSource,
+    private readonly metrics: GraderMetrics,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.sandbox.start?.();
+    this.metrics.setSlots(this.sandbox.stats?.().slots ?? this.config.slots);
+    const stats = this.sandbox.stats?.bind(this.sandbox);
+    if (stats) this.metrics.watchSandbox(stats);
+  }
+
+  // The queue server has already drained or handed back its jobs when this runs.
+  async onApplicationShutdown(): Promise<void> {
+    await this.sandbox.close?.();
+    await this.redis.quit().catch(() => this.redis.disconnect());
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+@Module({})
+export class GraderModule {
+  static register(config: GraderConfig, overrides: GraderOverrides = {}): DynamicModule {
+    return {
+      module: GraderModule,
+      controllers: [GradingHandler],
+      providers: [
+        { provide: GRADER_CONFIG, useValue: config },
+        {
+          provide: DataSource,
+          // Each slot commits at most one verdict at a time; two more for health checks and hand-offs.
+          useFactory: () =>
+            createDataSource({
+              url: config.databaseUrl,
+              poolSize: config.slots + 2,
+              applicationName: `koodi-grader ${config.graderId}`.slice(0, 63),
+            }).initialize(),
+        },
+        {
+          provide: SUBMISSION_STORE,
+          useFactory: (dataSource: DataSource) => {
+            const real = new SubmissionRepository(dataSource);
+            return overrides.submissions ? overrides.submissions(real) : real;
+          },
+          inject: [DataSource],
+        },
+        {
+          provide: AssignmentTestsCache,
+          useFactory: (dataSource: DataSource) => {
+            const real = new AssignmentRepository(dataSource);
+            return new AssignmentTestsCache(overrides.assignments ? overrides.assignments(real) : real);
+          },
+          inject: [DataSource],
+        },
+        {
+          provide: REDIS_PUBLISHER,
+          // Few retries per command: an event that cannot go out should not hold a slot for long.
+          useFactory: () => new Redis(config.redisUrl, { maxRetriesPerRequest: 2, connectionName: `grader-events-${config.graderId}` }),
+        },
+        {
+          provide: SubmissionEventsPublisher,
+          useFactory: (redis: Redis) => new RedisSubmissionEventsPublisher(redis),
+          inject: [REDIS_PUBLISHER],
+        },
+        {
+          provide: SANDBOX,
+          useFactory: (): SandboxRunner =>
+            overrides.sandbox ??
+            new SandboxPool({
+              slots: config.slots,
+              bwrapPath: config.sandboxBwrap,
+              pythonPath: config.sandboxPython,
+              logger: new Logger(SandboxPool.name),
+            }),
+        },
+        { provide: RETRY_POLICY, useValue: overrides.retryPolicy ?? DATABASE_RETRY },
+        GraderMetrics,
+        GradingService,
+        HealthService,
+        OpsServer,
+        GraderResources,
+      ],
+    };
+  }
+}

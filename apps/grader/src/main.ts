@@ -1,0 +1,54 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { GraderConfigError, loadGraderConfig, type GraderConfig } from './app/config/grader.config';
+import { createGrader } from './app/grader.app';
+
+/** Past the queue's own deadline, the pool may still be finishing a job up to its wall limit. */
+const EXIT_GRACE_MS = 30_000;
+
+async function main(): Promise<void> {
+  let config: GraderConfig;
+  try {
+    config = loadGraderConfig();
+  } catch (error) {
+    if (!(error instanceof GraderConfigError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+  const logger = new Logger('Grader');
+  const { app } = await createGrader(config);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: taking no more jobs, finishing those in hand`);
+    setTimeout(() => {
+      logger.error('Shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + EXIT_GRACE_MS).unref();
+    app.close().then(
+      () => {
+        logger.log('Stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error(`Shutdown failed: ${error instanceof Error ? error.stack : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+
+  // listen() runs the init hooks (init() first would run them twice in a Nest microservice).
+  await app.listen();
+  logger.log(
+    `Grader ${config.graderId} taking jobs from ${config.gradingQueue} with ${config.slots} sandbox slot(s)`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error('Grader failed to start:', error);
+  process.exit(1);
+});

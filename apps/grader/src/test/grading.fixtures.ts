@@ -1,0 +1,165 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { lastValueFrom } from 'rxjs';
+import type { DataSource } from 'typeorm';
+import { GRADE_SUBMISSION, isFinalStatus, type AssignmentLimits } from '@koodi/contracts';
+import {
+  AssignmentRepository,
+  createDataSource,
+  SubmissionRepository,
+  UserRepository,
+  type AssignmentEntity,
+  type SubmissionEntity,
+} from '@koodi/db';
+import { RedisListClient } from '@koodi/queue';
+import { Redis } from 'ioredis';
+import { loadGraderConfig, type GraderConfig } from '../app/config/grader.config';
+
+export const HELLO_TESTS = `import unittest
+
+from greeting import hello
+
+
+class HelloTests(unittest.TestCase):
+    def test_returns_hello(self):
+        self.assertEqual(hello(), "Hello")
+`;
+
+export const PASSING = 'def hello():\n    return "Hello"\n';
+export const FAILING = 'def hello():\n    return "Goodbye"\n';
+/** Passes, but only after `seconds` of wall time. */
+export const sleepingThenPassing = (seconds: number) =>
+  `import time\n\ndef hello():\n    return "Hello"\n\ntime.sleep(${seconds})\n`;
+
+export function databaseUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set: run through `nx test grader`');
+  return url;
+}
+
+export function redisUrl(): string {
+  const url = process.env.REDIS_URL;
+  if (!url) throw new Error('REDIS_URL is not set: run through `nx test grader`');
+  return url;
+}
+
+/** A queue of this test file's own, so files running at the same time never see each other's jobs. */
+export function uniqueQueue(label: string): string {
+  return `grading:test:${label}:${randomUUID().slice(0, 8)}`;
+}
+
+export function testConfig(queue: string, overrides: Partial<GraderConfig> = {}): GraderConfig {
+  return {
+    ...loadGraderConfig({
+      DATABASE_URL: databaseUrl(),
+      REDIS_URL: redisUrl(),
+      GRADING_QUEUE: queue,
+      GRADER_SLOTS: '2',
+      GRADER_ID: `test-${randomUUID().slice(0, 8)}`,
+      OPS_PORT: '0',
+      LOG_LEVEL: process.env.GRADER_TEST_LOG_LEVEL ?? 'error',
+    }),
+    ...overrides,
+  };
+}
+
+/** Rows and jobs for one test file: its own users and assignments, and a producer on its queue. */
+export class GradingFixtures {
+  readonly dataSource: DataSource;
+  readonly users: UserRepository;
+  readonly assignments: AssignmentRepository;
+  readonly submissions: SubmissionRepository;
+  readonly client: RedisListClient;
+  private readonly redis: Redis;
+
+  private constructor(dataSource: DataSource, readonly queue: string) {
+    this.dataSource = dataSource;
+    this.users = new UserRepository(dataSource);
+    this.assignments = new AssignmentRepository(dataSource);
+    this.submissions = new SubmissionRepository(dataSource);
+    this.client = new RedisListClient({ redisUrl: redisUrl(), queue });
+    this.redis = new Redis(redisUrl(), { lazyConnect: true });
+  }
+
+  static async open(queue: string): Promise<GradingFixtures> {
+    const dataSource = await createDataSource({ url: databaseUrl(), poolSize: 3, applicationName: 'grader-tests' }).initialize();
+    return new GradingFixtures(dataSource, queue);
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+    // Only this file's keys: the queue and what the transport derived from its name.
+    await this.redis.connect().catch(() => undefined);
+    const keys = await this.redis.keys(`${this.queue}*`);
+    if (keys.length > 0) await this.redis.del(...keys);
+    this.redis.disconnect();
+    await this.dataSource.destroy();
+  }
+
+  async assignment(testCode = HELLO_TESTS, limits: Partial<AssignmentLimits> = {}): Promise<AssignmentEntity> {
+    const slug = `grader-test-${randomUUID().slice(0, 8)}`;
+    await this.assignments.upsertBySlug({
+      slug,
+      position: 900,
+      title: 'Grader test',
+      handoutMd: '',
+      starterCode: '',
+      moduleName: 'greeting',
+      testCode,
+      sampleTestCode: '',
+      limits,
+      version: randomUUID(),
+    });
+    return (await this.assignments.findByIdOrSlug(slug))!;
+  }
+
+  /** A queued submission by a new user (a user may have only one in flight). */
+  async submission(assignment: AssignmentEntity, code: string): Promise<SubmissionEntity> {
+    const user = await this.users.create();
+    return this.submissions.insertQueued({
+      assignmentId: assignment.id,
+      assignmentVersion: assignment.version,
+      userId: user.id,
+      code,
+      codeSha256: createHash('sha256').update(code).digest('hex'),
+    });
+  }
+
+  async enqueue(submissionId: string): Promise<void> {
+    await lastValueFrom(this.client.emit(GRADE_SUBMISSION, { submissionId }), { defaultValue: undefined });
+  }
+
+  /** Polls the row until it is final; fails after `timeoutMs` with its last state. */
+  async waitForFinal(id: string, timeoutMs = 30_000): Promise<SubmissionEntity> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const row = (await this.submissions.findById(id))!;
+      if (isFinalStatus(row.status)) return row;
+      if (Date.now() > deadline) {
+        throw new Error(`submission ${id} still ${row.status} after ${timeoutMs} ms (attempts ${row.attempts})`);
+      }
+      await sleep(50);
+    }
+  }
+
+  async waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await condition())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await sleep(25);
+    }
+  }
+
+  /** Messages in this queue, its processing lists and dead letters, for "nothing left behind" checks. */
+  async queueLengths(): Promise<{ queued: number; processing: number; dead: number }> {
+    await this.redis.connect().catch(() => undefined);
+    const processingKeys = await this.redis.keys(`${this.queue}:processing:*`);
+    let processing = 0;
+    for (const key of processingKeys) processing += await this.redis.llen(key);
+    return {
+      queued: await this.redis.llen(this.queue),
+      processing,
+      dead: await this.redis.llen(`${this.queue}:dead`),
+    };
+  }
+}
