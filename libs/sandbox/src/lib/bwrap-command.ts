@@ -9,6 +9,15 @@ export interface BwrapCommandOptions {
 
 /** Top-level entries of a merged-/usr system: symlinks into /usr, or directories to bind. */
 const ROOT_ENTRIES = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
+const HIDDEN_UNDER_USR = ['/usr/local', '/usr/src'];
+
+function isDirectory(path: string): boolean {
+  try {
+    return lstatSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The argv (never a shell string) of one sandbox. The sandbox sees /usr read-only, a fresh /proc,
@@ -48,11 +57,13 @@ export function bwrapArgs(options: BwrapCommandOptions): string[] {
     // /tmp would let a job pin kernel memory with empty files.
     '--tmpfs', '/tmp',
     '--remount-ro', '/tmp',
-    '--remount-ro', '/dev',
-    '--remount-ro', '/',
-    '--chdir', '/',
-    '--cap-drop', 'ALL',
   );
+  // /usr/local and /usr/src hold what an image adds on top of the distribution (Node.js, tools,
+  // sometimes an application): hidden behind empty read-only mounts.
+  for (const hidden of HIDDEN_UNDER_USR) {
+    if (isDirectory(hidden)) args.push('--tmpfs', hidden, '--remount-ro', hidden);
+  }
+  args.push('--remount-ro', '/dev', '--remount-ro', '/', '--chdir', '/', '--cap-drop', 'ALL');
   if (options.seccompFd !== undefined) args.push('--seccomp', String(options.seccompFd));
   args.push('--', options.pythonPath, '-I', '-B', '-c', options.zygoteSource);
   return args;

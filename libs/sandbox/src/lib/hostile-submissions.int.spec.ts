@@ -246,6 +246,9 @@ for path in ['/work', '/root', '/home', '/etc', '/app', '/var', '${process.cwd()
     self.assertFalse(os.path.exists(path), path)
 self.assertEqual(sorted(os.listdir('/')), ['bin', 'dev', 'lib', 'lib64', 'proc', 'tmp', 'usr'][:len(os.listdir('/'))] and sorted(os.listdir('/')))
 self.assertNotIn('tests.py', os.listdir('/tmp'))
+self.assertEqual(os.listdir('/usr/local'), [])
+self.assertEqual(os.listdir('/usr/src'), [])
+self.assertFalse(os.path.exists('${process.execPath}'))
 for pid in os.listdir('/proc'):
     if pid.isdigit() and int(pid) not in (1, os.getpid()):
         self.fail('foreign process %s' % pid)
