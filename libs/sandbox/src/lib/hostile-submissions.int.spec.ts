@@ -95,7 +95,7 @@ describe('hostile submissions', () => {
 
     assertNotPassed(bombed);
     assert.equal(bombed.verdict, 'tests_failed');
-    assert.match(bombed.feedback.summary, /more than 16 processes/);
+    assert.match(bombed.feedback.summary, /more than 8 processes/);
     assert.equal(good.verdict, 'passed');
     await assertStillServes();
   });
@@ -137,6 +137,18 @@ describe('hostile submissions', () => {
 
     assert.equal(result.verdict, 'memory_limit');
     await assertStillServes();
+  });
+
+  it('case 4: the kernel picks a sandbox, never the grader, if memory runs out anyway', async () => {
+    const tests = probeTests(`import os
+self.assertEqual(open('/proc/self/oom_score_adj').read().strip(), '1000')
+if os.fork() == 0:
+    os._exit(0 if open('/proc/self/oom_score_adj').read().strip() == '1000' else 1)
+self.assertEqual(os.wait()[1], 0)`);
+    const result = await run('', tests);
+
+    assert.equal(result.verdict, 'passed', JSON.stringify(result.feedback.tests));
+    assert.equal(readFileSync('/proc/self/oom_score_adj', 'utf8').trim() === '1000', false);
   });
 
   it('case 5: endless printing is capped and truncated without growing the grader', async () => {

@@ -48,7 +48,7 @@ export class SandboxPool {
       bwrapPath: options.bwrapPath ?? '/usr/bin/bwrap',
       pythonPath: options.pythonPath ?? '/usr/bin/python3',
       seccomp,
-      maxProcesses: options.maxProcesses ?? 16,
+      maxProcesses: options.maxProcesses ?? 8,
       maxOpenFiles: options.maxOpenFiles ?? 64,
       maxFileBytes: options.maxFileBytes ?? 1024 * 1024,
       maxResultBytes: options.maxResultBytes ?? 1024 * 1024,

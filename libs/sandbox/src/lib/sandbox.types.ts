@@ -37,7 +37,10 @@ export interface SandboxPoolOptions {
   hostGid?: number | null;
   /** Apply the seccomp filter (default true on x64 and arm64). */
   seccomp?: boolean;
-  /** Per-job process limit (RLIMIT_NPROC; counts threads). Default 16. */
+  /**
+   * Per-sandbox process limit (RLIMIT_NPROC: threads count, and so does the zygote). Default 8.
+   * Memory is limited per process, so a job can hold at most (maxProcesses - 1) x memoryMb.
+   */
   maxProcesses?: number;
   /** Per-job open-file limit (RLIMIT_NOFILE). Default 64. */
   maxOpenFiles?: number;
