@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { JsonQueueSerializer } from './json.serializer';
 import type { QueueDeserializer } from './queue-message';
-import { createRedis, scriptRunner, type ScriptRunner } from './redis-connection';
+import { closeRedis, createRedis, scriptRunner, type ScriptRunner } from './redis-connection';
 import { POSITION_OF } from './redis-list.scripts';
 import { queueKeys, type QueueKeys } from './redis-list.options';
 
@@ -87,7 +87,7 @@ export class QueueInspector {
 
   /** Closes the connection only when the inspector opened it. */
   async close(): Promise<void> {
-    if (this.ownsConnection) await this.redis.quit().catch(() => this.redis.disconnect());
+    if (this.ownsConnection) await closeRedis(this.redis);
   }
 
   private ensureScripts(redis: Redis): Redis {

@@ -35,7 +35,28 @@ export async function connectOnce(redis: Redis): Promise<void> {
   try {
     await redis.connect();
   } catch (error) {
-    redis.disconnect();
+    disconnect(redis);
     throw error;
   }
+}
+
+/**
+ * Quits politely when connected, otherwise drops the connection. Never waits on a command
+ * queued while disconnected: such a command would only settle after a reconnection.
+ */
+export async function closeRedis(redis: Redis, timeoutMs = 1_000): Promise<void> {
+  if (redis.status === 'ready') {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      redis.quit().catch(() => undefined),
+      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
+    clearTimeout(timer);
+  }
+  disconnect(redis);
+}
+
+/** `disconnect()` on an already closed connection would hold the process open for ioredis's 2 s socket timer. */
+export function disconnect(redis: Redis): void {
+  if (redis.status !== 'end') redis.disconnect();
 }

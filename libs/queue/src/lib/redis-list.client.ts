@@ -3,7 +3,7 @@ import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microser
 import type { Redis, RedisOptions } from 'ioredis';
 import { JsonQueueSerializer } from './json.serializer';
 import type { QueueSerializer, ReplyPacket } from './queue-message';
-import { connectOnce, createRedis } from './redis-connection';
+import { closeRedis, connectOnce, createRedis, disconnect } from './redis-connection';
 import { defaultConsumerId, queueKeys, type QueueKeys } from './redis-list.options';
 
 export interface RedisListClientOptions {
@@ -69,12 +69,16 @@ export class RedisListClient extends ClientProxy {
 
   async close(): Promise<void> {
     this.closing = true;
-    this.replies?.disconnect();
-    await this.replyLoop;
+    const loop = this.replyLoop;
+    if (this.replies) disconnect(this.replies);
+    // A BRPOP queued while Redis is unreachable never settles once its connection is dropped.
+    if (loop) await Promise.race([loop, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+    this.replyLoop = null;
+    this.replies = null;
     const redis = this.redis;
     this.redis = null;
     this.connecting = null;
-    if (redis) await redis.quit().catch(() => redis.disconnect());
+    if (redis) await closeRedis(redis);
     this.closing = false;
   }
 

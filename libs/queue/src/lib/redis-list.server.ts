@@ -306,7 +306,8 @@ export class RedisListServer
     for (const timer of this.timers) clearInterval(timer);
     this.store.interrupt();
     this.wakeTaker();
-    await this.loop;
+    // A take queued while Redis is unreachable never settles once its connection is dropped.
+    await withTimeout(this.loop, 1_000).catch(() => undefined);
     await withTimeout(Promise.allSettled([...this.inFlight]), this.options.shutdownTimeoutMs).catch(() => undefined);
     await withTimeout(
       (async () => {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { QueueStore, TakenElement } from './queue.store';
-import { connectOnce, createRedis, scriptRunner, type ScriptRunner } from './redis-connection';
+import { closeRedis, connectOnce, createRedis, disconnect, scriptRunner, type ScriptRunner } from './redis-connection';
 import { queueKeys, type QueueKeys, type ResolvedServerOptions } from './redis-list.options';
 
 /**
@@ -97,11 +97,11 @@ export class RedisListStore implements QueueStore {
   }
 
   interrupt(): void {
-    this.taker.disconnect();
+    disconnect(this.taker);
   }
 
   async close(): Promise<void> {
-    this.taker.disconnect();
+    disconnect(this.taker);
     try {
       if (this.commands.status === 'ready') {
         await this.commands
@@ -109,10 +109,9 @@ export class RedisListStore implements QueueStore {
           .del(this.keys.heartbeat(this.consumerId))
           .srem(this.keys.consumers, this.consumerId)
           .exec();
-        await this.commands.quit();
       }
     } finally {
-      this.commands.disconnect();
+      await closeRedis(this.commands);
     }
   }
 

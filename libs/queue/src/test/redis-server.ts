@@ -41,7 +41,7 @@ export class ThrowawayRedis {
         if (Date.now() > deadline) throw new Error(`redis-server on port ${this.port} did not start`);
         await sleep(50);
       } finally {
-        probe.disconnect();
+        if (probe.status !== 'end') probe.disconnect();
       }
     }
   }
