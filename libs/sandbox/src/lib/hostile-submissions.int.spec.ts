@@ -101,7 +101,8 @@ describe('hostile submissions', () => {
   });
 
   it('case 2: an endless loop hits the CPU limit and frees the slot', async () => {
-    const result = await run('def attack():\n    while True:\n        pass\n');
+    // A generous wall clock, so that a loaded machine still lets the loop reach its CPU second.
+    const result = await run('def attack():\n    while True:\n        pass\n', CALL_ATTACK, { ...FAST, wallSeconds: 20 });
 
     assert.equal(result.verdict, 'time_limit_cpu');
     assert.equal(result.feedback.summary, 'Time limit exceeded: your program used more than 1 s of CPU time.');

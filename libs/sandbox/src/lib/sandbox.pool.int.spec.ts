@@ -123,7 +123,37 @@ describe(SandboxPool.name, () => {
     assert.equal(sut.stats().busy, 0);
   });
 
+  it('rounds a fractional CPU limit up to whole seconds and reports it', async () => {
+    const code = 'def greet(name):\n    while True:\n        pass\n\ndef add(a, b):\n    return a + b\n';
+    const result = await sut.run({ ...job(code), limits: { ...DEFAULT_LIMITS, cpuSeconds: 0.5, wallSeconds: 20 } });
+
+    assert.equal(result.verdict, 'time_limit_cpu');
+    assert.match(result.feedback.summary, /more than 1 s of CPU time/);
+  });
+
   it('rejects a module name that is not an identifier', async () => {
     await assert.rejects(sut.run({ ...job(GOOD), moduleName: 'greet; rm -rf /' }), TypeError);
+  });
+});
+
+describe(`${SandboxPool.name} lifecycle`, () => {
+  it('fails to start with the reason when bubblewrap cannot run', async () => {
+    const sut = new SandboxPool({ slots: 1, bwrapPath: '/nonexistent/bwrap' });
+
+    await assert.rejects(sut.start(), /nonexistent\/bwrap/);
+    await sut.close();
+  });
+
+  it('finishes running jobs on close and refuses new ones', async () => {
+    const sut = new SandboxPool({ slots: 1 });
+    await sut.start();
+    const slow = sut.run(job('import time\ntime.sleep(0.3)\n' + GOOD));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const closing = sut.close();
+    await assert.rejects(sut.run(job(GOOD)), /closed/);
+    assert.equal((await slow).verdict, 'passed');
+    await closing;
+    assert.equal(sut.stats().ready, 0);
   });
 });

@@ -131,11 +131,14 @@ export class SandboxPool {
     return slot;
   }
 
+  /** Called whenever a sandbox process ends, including one that failed to start. */
   private replace(dead: SandboxSlot, reason: string): void {
     if (this.closed) return;
     this.crashes++;
     this.logger?.warn(`${reason}; restarting it`);
-    const delay = this.restartDelays.get(dead.id) ?? 0;
+    // A sandbox that never became ready is likely to fail again: back off up to 5 s.
+    const delay = dead.everReady ? 0 : Math.min(5000, Math.max(100, (this.restartDelays.get(dead.id) ?? 0) * 2));
+    this.restartDelays.set(dead.id, delay);
     setTimeout(() => {
       if (this.closed) return;
       const fresh = this.makeSlot(dead.id);
@@ -143,12 +146,16 @@ export class SandboxPool {
       fresh.start().then(
         () => {
           this.restarts++;
-          this.restartDelays.delete(dead.id);
           this.dispatch();
         },
         (error: Error) => {
           this.logger?.error(`sandbox ${dead.id} failed to restart: ${error.message}`);
-          this.restartDelays.set(dead.id, Math.min(5000, Math.max(100, delay * 2)));
+          // With no sandbox left, waiting jobs would wait forever: hand them back to be retried.
+          if (!this.slots.some((slot) => slot.alive)) {
+            for (const waiter of this.waiting.splice(0)) {
+              waiter.reject(new SandboxCrashError(`no sandbox is running: ${error.message}`));
+            }
+          }
         },
       );
     }, delay);
@@ -169,7 +176,7 @@ export class SandboxPool {
     const header: JobHeader = {
       payloadBytes: payload.length,
       limits: {
-        cpuSeconds: Math.max(1, Math.ceil(limits.cpuSeconds)),
+        cpuSeconds: limits.cpuSeconds,
         wallMs: Math.round(limits.wallSeconds * 1000),
         memoryBytes: Math.round(limits.memoryMb * 1024 * 1024),
         outputBytes: Math.round(limits.outputKb * 1024),
@@ -209,9 +216,10 @@ export class SandboxPool {
   }
 }
 
+/** The limits as enforced: clamped to MAX_LIMITS, CPU in whole seconds (RLIMIT_CPU's unit). */
 function effectiveLimits(limits: AssignmentLimits): AssignmentLimits {
   return {
-    cpuSeconds: Math.min(limits.cpuSeconds, MAX_LIMITS.cpuSeconds),
+    cpuSeconds: Math.max(1, Math.ceil(Math.min(limits.cpuSeconds, MAX_LIMITS.cpuSeconds))),
     wallSeconds: Math.min(limits.wallSeconds, MAX_LIMITS.wallSeconds),
     memoryMb: Math.min(limits.memoryMb, MAX_LIMITS.memoryMb),
     outputKb: Math.min(limits.outputKb, MAX_LIMITS.outputKb),

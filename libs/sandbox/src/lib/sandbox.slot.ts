@@ -40,6 +40,7 @@ export class SandboxSlot {
   private active?: ActiveJob;
   private stderrTail = '';
   private exited = false;
+  private ready = false;
   /** Called once when the sandbox process ends, for whatever reason. */
   onExit: (slot: SandboxSlot, reason: string) => void = () => undefined;
 
@@ -52,14 +53,19 @@ export class SandboxSlot {
     return this.active !== undefined;
   }
 
+  /** Started, answered, and not exited since. */
   get alive(): boolean {
-    return this.child !== undefined && !this.exited;
+    return this.ready && !this.exited;
+  }
+
+  /** Whether this sandbox ever became ready (a crash of a working one is not a failed start). */
+  get everReady(): boolean {
+    return this.ready;
   }
 
   start(): Promise<void> {
     const { launch } = this;
     return new Promise<void>((resolve, reject) => {
-      let ready = false;
       const stdio: Array<'pipe' | 'ignore'> = ['pipe', 'pipe', 'pipe'];
       if (launch.seccomp) stdio.push('pipe');
       const child = spawn(launch.bwrapPath, launch.args, {
@@ -71,14 +77,14 @@ export class SandboxSlot {
       });
       this.child = child;
       const timer = setTimeout(() => {
-        if (!ready) {
+        if (!this.ready) {
           child.kill('SIGKILL');
           reject(new Error(`sandbox ${this.id} did not start within ${launch.startTimeoutMs} ms: ${this.stderrTail}`));
         }
       }, launch.startTimeoutMs);
       const frames = new FrameReader((kind, data) => {
-        if (kind === 'Y' && !ready) {
-          ready = true;
+        if (kind === 'Y' && !this.ready) {
+          this.ready = true;
           clearTimeout(timer);
           resolve();
           return;
@@ -91,17 +97,21 @@ export class SandboxSlot {
         launch.logger?.warn(`sandbox ${this.id}: ${chunk.toString('utf8').trimEnd()}`);
       });
       (child.stdin as Writable).on('error', () => undefined);
-      child.on('error', (error) => {
-        clearTimeout(timer);
-        if (!ready) reject(error);
-      });
-      child.on('exit', (code, signal) => {
+      const ended = (reason: string) => {
+        if (this.exited) return;
         this.exited = true;
         clearTimeout(timer);
-        const reason = `sandbox ${this.id} exited (${signal ?? `code ${code}`})${this.stderrTail ? `: ${this.stderrTail.trim()}` : ''}`;
-        if (!ready) reject(new Error(reason));
+        if (!this.ready) reject(new Error(reason));
         this.failActive(new Error(reason));
         this.onExit(this, reason);
+      };
+      child.on('error', (error) => {
+        // Spawning failed (no process, so no 'exit' will follow), or killing it did.
+        if (child.pid === undefined) ended(`sandbox ${this.id} could not start ${launch.bwrapPath}: ${error.message}`);
+        else launch.logger?.error(`sandbox ${this.id}: ${error.message}`);
+      });
+      child.on('exit', (code, signal) => {
+        ended(`sandbox ${this.id} exited (${signal ?? `code ${code}`})${this.stderrTail ? `: ${this.stderrTail.trim()}` : ''}`);
       });
       if (launch.seccomp) {
         const fd3 = child.stdio[3] as Writable;
@@ -135,7 +145,7 @@ export class SandboxSlot {
   }
 
   kill(): void {
-    if (this.alive) this.child?.kill('SIGKILL');
+    if (this.child && !this.exited) this.child.kill('SIGKILL');
   }
 
   /** Ends the zygote by closing its input; kills it if it does not leave in time. */

@@ -54,6 +54,12 @@ describe(judge.name, () => {
     assert.equal(judge(observe(STARTED, { signal: 9, exitCode: null, killed: 'wall', cpuSeconds: 0.1 })).verdict, 'time_limit_wall');
   });
 
+  it('does not call a run that finished cleanly a CPU time-out', () => {
+    const sut = judge(observe([...STARTED, pass('T.a'), { e: 'done', testsRun: 1 }], { cpuSeconds: 2.4 }));
+
+    assert.equal(sut.verdict, 'passed');
+  });
+
   it('reports syntax errors with line and column', () => {
     const sut = judge(observe([{ e: 'started' }, { e: 'syntax_error', message: 'invalid syntax', line: 3, column: 7 }]));
 

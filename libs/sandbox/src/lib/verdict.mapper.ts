@@ -118,8 +118,9 @@ export function judge(observed: JobObservation): Judgement {
   if (end.killed === 'output' || end.killed === 'result') {
     return result('output_limit', `Output limit exceeded: your program printed more than ${limits.outputKb} KB, so it was stopped.`);
   }
+  // RLIMIT_CPU ends the process with SIGXCPU, or SIGKILL at the hard limit if it caught SIGXCPU.
   const xcpu = end.signal === constants.signals.SIGXCPU;
-  if (xcpu || end.cpuSeconds >= limits.cpuSeconds) {
+  if (xcpu || (end.signal !== null && end.cpuSeconds >= limits.cpuSeconds)) {
     return result('time_limit_cpu', `Time limit exceeded: your program used more than ${formatSeconds(limits.cpuSeconds)} of CPU time.`);
   }
   if (end.killed === 'wall') {
