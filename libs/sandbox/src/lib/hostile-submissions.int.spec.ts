@@ -325,8 +325,9 @@ def attack():
   });
 
   it('case 11: killing the sandbox from outside fails the job as ours and the pool recovers', async () => {
-    const running = run('import time\ndef attack():\n    time.sleep(1.5)\n');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const running = run('import time\ndef attack():\n    time.sleep(10**6)\n', CALL_ATTACK, { ...FAST, wallSeconds: 20 });
+    while (sut.stats().busy === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 100));
     const restartsBefore = sut.stats().restarts;
     const sandboxes = bwrapChildren();
     assert.equal(sandboxes.length, 2);
