@@ -65,6 +65,5 @@ export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplic
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return app;
 }

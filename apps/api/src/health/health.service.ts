@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { HealthResponse } from '@koodi/contracts';
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -16,7 +16,7 @@ function withTimeout<T>(promise: Promise<T>): Promise<T> {
 
 /** Readiness: this replica can reach Postgres and Redis. */
 @Injectable()
-export class HealthService {
+export class HealthService implements BeforeApplicationShutdown {
   private shuttingDown = false;
 
   constructor(
@@ -24,7 +24,8 @@ export class HealthService {
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
-  markShuttingDown(): void {
+  /** Draining: readiness fails so load balancers stop sending new work here. */
+  beforeApplicationShutdown(): void {
     this.shuttingDown = true;
   }
 

@@ -45,6 +45,8 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
+    if (status === 413) return { status, body: { error: FASTIFY_ERRORS['FST_ERR_CTP_BODY_TOO_LARGE'] } };
+    if (status === 415) return { status, body: { error: FASTIFY_ERRORS['FST_ERR_CTP_INVALID_MEDIA_TYPE'] } };
     const message =
       status === 404 ? 'No such endpoint.' : status >= 500 ? 'Something went wrong on our side.' : error.message;
     return { status, body: { error: { code: CODE_OF_STATUS[status] ?? 'error', message } } };
@@ -55,6 +57,9 @@ export function toErrorResponse(error: unknown): ErrorResponse {
     return { status: fastifyError.statusCode, body: { error: known } };
   }
   const status = fastifyError.statusCode;
+  if (status === 413 || status === 415) {
+    return { status, body: { error: status === 413 ? FASTIFY_ERRORS['FST_ERR_CTP_BODY_TOO_LARGE'] : FASTIFY_ERRORS['FST_ERR_CTP_INVALID_MEDIA_TYPE'] } };
+  }
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return {
       status,

@@ -1,9 +1,8 @@
 import { isUtf8 } from 'node:buffer';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiConfig } from '../config/api.config';
 import type { Metrics } from '../ops/metrics.service';
 import { ApiError } from './api-error';
-import { toErrorResponse } from './error-response';
 
 /** Headers on every API answer (NGINX adds the page-level ones; these hold without it too). */
 export const SECURITY_HEADERS: Record<string, string> = {
@@ -22,15 +21,19 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * Fastify-level plumbing kept out of Nest's per-request pipeline for speed: security headers,
- * the cross-site write check, request metrics, strict JSON parsing and the error shape.
+ * the cross-site write check, request metrics and strict JSON parsing.
  */
 export function installHttpHooks(fastify: FastifyInstance, config: ApiConfig, metrics: Metrics): void {
   const headers = config.production ? { ...SECURITY_HEADERS, 'strict-transport-security': HSTS } : SECURITY_HEADERS;
 
-  // The body arrives as bytes so invalid UTF-8 is refused instead of silently replaced.
-  fastify.removeContentTypeParser(['application/json']);
+  // JSON only. The body arrives as bytes so invalid UTF-8 is refused instead of silently replaced.
+  fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
     const bytes = body as Buffer;
+    if (bytes.length === 0) {
+      done(ApiError.badRequest('invalid_json', 'The JSON body is empty.'), undefined);
+      return;
+    }
     if (!isUtf8(bytes)) {
       done(ApiError.badRequest('invalid_utf8', 'The body is not valid UTF-8.'), undefined);
       return;
@@ -67,14 +70,7 @@ export function installHttpHooks(fastify: FastifyInstance, config: ApiConfig, me
     done();
   });
 
-  fastify.setErrorHandler((error, request, reply) => sendError(error, request, reply));
-}
-
-export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const response = toErrorResponse(error);
-  if (response.status >= 500) request.log.error({ err: error }, 'request failed');
-  if (response.headers) reply.headers(response.headers);
-  reply.header('cache-control', 'no-store').code(response.status).send(response.body);
+  // Errors raised here (body parsing, hooks) reach Nest's error handler and so AllExceptionsFilter.
 }
 
 /**

@@ -36,7 +36,7 @@ export const infraProviders: Provider[] = [
       })
         // Expected failures (a second submission in flight) are answers, not log lines; the
         // driver's errors still reach the JSON log through the request that met them.
-        .setOptions({ logging: false })
+        .setOptions({ logging: [] })
         .initialize(),
   },
   {
