@@ -216,12 +216,18 @@ export class SandboxPool {
   }
 }
 
-/** The limits as enforced: clamped to MAX_LIMITS, CPU in whole seconds (RLIMIT_CPU's unit). */
+/** Below this the warm interpreter itself cannot run: the address space limit counts it too. */
+const MIN_MEMORY_MB = 64;
+
+/**
+ * The limits as enforced: clamped to MAX_LIMITS, CPU in whole seconds (RLIMIT_CPU's unit),
+ * memory at least MIN_MEMORY_MB.
+ */
 function effectiveLimits(limits: AssignmentLimits): AssignmentLimits {
   return {
     cpuSeconds: Math.max(1, Math.ceil(Math.min(limits.cpuSeconds, MAX_LIMITS.cpuSeconds))),
     wallSeconds: Math.min(limits.wallSeconds, MAX_LIMITS.wallSeconds),
-    memoryMb: Math.min(limits.memoryMb, MAX_LIMITS.memoryMb),
+    memoryMb: Math.max(MIN_MEMORY_MB, Math.min(limits.memoryMb, MAX_LIMITS.memoryMb)),
     outputKb: Math.min(limits.outputKb, MAX_LIMITS.outputKb),
   };
 }
