@@ -88,6 +88,22 @@ describe(SandboxPool.name, () => {
     assert.deepEqual(result.feedback.location, { line: 5 });
   });
 
+  it('says when the tests cannot find what they import from the module', async () => {
+    const result = await sut.run(job('def greeting(name):\n    return name\n'));
+
+    assert.equal(result.verdict, 'import_error');
+    assert.equal(result.feedback.summary, "The tests could not use your module: ImportError: cannot import name 'greet' from 'greet' (greet.py).");
+  });
+
+  it('keeps what was printed before a crash', async () => {
+    const code = 'import ctypes\ndef greet(name):\n    print("about to crash")\n    ctypes.string_at(0)\n\ndef add(a, b):\n    return a + b\n';
+    const result = await sut.run(job(code));
+
+    assert.equal(result.verdict, 'tests_failed');
+    assert.match(result.feedback.output, /about to crash\n/);
+    assert.match(result.feedback.summary, /segmentation fault/);
+  });
+
   it('keeps unicode in code and output', async () => {
     const code = `# Grüße, 世界 🐍\ndef greet(name):\n    print("Päivää, 世界 🐍", name)\n    return f"Hello, {name}!"\n\ndef add(a, b):\n    return a + b\n`;
     const result = await sut.run(job(code));
