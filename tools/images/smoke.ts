@@ -3,8 +3,11 @@
 // whichever works here; base images that cannot be pulled are replaced by local stand-ins
 // (tools/images/standins). Prints how long each stage took.
 //
-//   tools/images/smoke [--keep]      (--keep leaves the stack running for a look around)
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+//   tools/images/smoke [--keep]   --keep leaves the stack running (for k6 or a look around) and
+//                                 writes .data/images-smoke.json; `tools/images/smoke --down` stops it.
+// KOODI_HTTP_PORT picks the published port (default: a free one).
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,6 +19,16 @@ import { submitAndGrade } from './submit.ts';
 import { freePort } from './net.ts';
 
 const PROJECT = 'koodi-smoke';
+const STATE_FILE = join(ROOT, '.data', 'images-smoke.json');
+const COMPOSE_FILE = join(ROOT, 'infra', 'compose.yml');
+
+interface SmokeState {
+  url: string;
+  project: string;
+  compose: string[];
+  env: Record<string, string>;
+  work: string;
+}
 const TAG = 'smoke';
 const APP_IMAGES = ['api', 'grader', 'web'] as const;
 
@@ -26,6 +39,13 @@ interface Stage {
 }
 
 const stages: Stage[] = [];
+
+/** Docker needs the sandbox security override (infra/compose.docker.yml); podman does not. */
+function composeFiles(engine: Engine): string[] {
+  const files = ['-f', COMPOSE_FILE];
+  if (engine.name === 'docker') files.push('-f', join(ROOT, 'infra', 'compose.docker.yml'));
+  return files;
+}
 
 async function stage<T>(name: string, work: () => Promise<T>, outcome: (value: T) => string = () => 'ok'): Promise<T> {
   console.log(`\n=== ${name}`);
@@ -133,12 +153,12 @@ async function main(): Promise<number> {
 
     const secretsDir = join(work, 'secrets');
     await writeSecrets(secretsDir);
-    const port = await freePort();
+    const port = Number(process.env.KOODI_HTTP_PORT) || (await freePort());
     process.env.KOODI_SECRETS_DIR = secretsDir;
     process.env.KOODI_TAG = TAG;
     process.env.KOODI_IMAGE_PREFIX = 'koodi';
     process.env.KOODI_HTTP_PORT = String(port);
-    const composeArgs = [...compose.slice(1), '-p', PROJECT, '-f', join(ROOT, 'infra', 'compose.yml')];
+    const composeArgs = [...compose.slice(1), '-p', PROJECT, ...composeFiles(engine)];
     const composeRun = (args: string[]) => run(compose[0], [...composeArgs, ...args]);
 
     composeStarted = true;
@@ -157,7 +177,18 @@ async function main(): Promise<number> {
       await waitHealthy(engine!, ['web']);
     });
     await stage('submit through NGINX and see it graded', () => submitAndGrade(`http://127.0.0.1:${port}`), (result) => result);
-    if (keep) console.log(`\nthe stack stays up at http://127.0.0.1:${port} (project ${PROJECT}); stop it with:\n  ${[...compose, ...composeArgs.slice(compose.length - 1), 'down', '-v'].join(' ')}`);
+    if (keep) {
+      const state: SmokeState = {
+        url: `http://127.0.0.1:${port}`,
+        project: PROJECT,
+        compose: [compose[0], ...composeArgs],
+        env: { KOODI_SECRETS_DIR: secretsDir, KOODI_TAG: TAG, KOODI_IMAGE_PREFIX: 'koodi', KOODI_HTTP_PORT: String(port) },
+        work,
+      };
+      await mkdir(join(ROOT, '.data'), { recursive: true });
+      await writeFile(STATE_FILE, `${JSON.stringify(state, null, 2)}\n`);
+      console.log(`\nthe stack stays up at ${state.url} (${STATE_FILE}); stop it with: tools/images/smoke --down`);
+    }
     return 0;
   } catch (error) {
     failed = true;
@@ -168,9 +199,7 @@ async function main(): Promise<number> {
     if (engine && composeStarted && !keep) {
       const compose = await composeOf(engine);
       await stage('tear down', () =>
-        run(compose[0], [...compose.slice(1), '-p', PROJECT, '-f', join(ROOT, 'infra', 'compose.yml'), 'down', '-v'], {
-          allowFailure: true,
-        }),
+        run(compose[0], [...compose.slice(1), '-p', PROJECT, ...composeFiles(engine!), 'down', '-v'], { allowFailure: true }),
       ).catch(() => undefined);
     }
     if (!keep) await rm(work, { recursive: true, force: true });
@@ -180,4 +209,19 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+/** Stops a stack left running by --keep. */
+async function down(): Promise<number> {
+  if (!existsSync(STATE_FILE)) {
+    console.log('no stack left running by tools/images/smoke --keep');
+    return 0;
+  }
+  const state = JSON.parse(await readFile(STATE_FILE, 'utf8')) as SmokeState;
+  Object.assign(process.env, state.env);
+  if (state.compose[0].endsWith('podman-compose')) await detectEngine(state.work);
+  await run(state.compose[0], [...state.compose.slice(1), 'down', '-v'], { allowFailure: true });
+  await rm(state.work, { recursive: true, force: true });
+  await rm(STATE_FILE, { force: true });
+  return 0;
+}
+
+process.exitCode = process.argv.includes('--down') ? await down() : await main();
