@@ -27,7 +27,7 @@ describe('HOSTILE 22: Postgres unavailable during the verdict write', () => {
     let failed = 0;
     let commits = 0;
     const flaky = (real: SubmissionStore): SubmissionStore => ({
-      markGrading: (id) => real.markGrading(id),
+      claimForGrading: (id) => real.claimForGrading(id),
       commitVerdict: async (id, result) => {
         commits += 1;
         if (failed < 2) {

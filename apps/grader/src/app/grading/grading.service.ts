@@ -15,7 +15,7 @@ import { AssignmentTestsCache } from './assignment-tests.cache';
 import { SubmissionEventsPublisher } from './submission-events.publisher';
 import { RETRY_POLICY, retryTransient, type RetryPolicy } from './transient-retry';
 
-export type SubmissionStore = Pick<SubmissionRepository, 'markGrading' | 'commitVerdict'>;
+export type SubmissionStore = Pick<SubmissionRepository, 'claimForGrading' | 'commitVerdict'>;
 export const SUBMISSION_STORE = Symbol('SUBMISSION_STORE');
 
 /** Rows re-queued this often (hand-backs, reconciler) are given up on without another run. */
@@ -60,7 +60,7 @@ export class GradingService {
       this.metrics.jobSkipped('malformed_job');
       return;
     }
-    const submission = await this.submissions.markGrading(id);
+    const submission = await this.submissions.claimForGrading(id);
     if (!submission) {
       this.metrics.jobSkipped('already_final');
       return;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { statusOfVerdict } from '@koodi/contracts';
-import type { AssignmentEntity, ChangedSubmission, SubmissionEntity, VerdictToCommit } from '@koodi/db';
+import type { AssignmentEntity, ChangedSubmission, GradingClaim, SubmissionEntity, VerdictToCommit } from '@koodi/db';
 import type { AssignmentSource } from './assignment-tests.cache';
 import type { SubmissionStore } from './grading.service';
 
@@ -37,13 +37,14 @@ export class SubmissionStoreFake implements SubmissionStore {
     return row;
   }
 
-  async markGrading(id: string): Promise<SubmissionEntity | null> {
+  async claimForGrading(id: string): Promise<GradingClaim | null> {
     const row = this.rows.get(id);
     if (!row || (row.status !== 'queued' && row.status !== 'grading')) return null;
     row.status = 'grading';
     row.attempts += 1;
     row.startedAt ??= new Date();
-    return { ...row };
+    const { userId, assignmentId, assignmentVersion, code, attempts } = row;
+    return { id, userId, assignmentId, assignmentVersion, code, attempts };
   }
 
   async commitVerdict(id: string, result: VerdictToCommit): Promise<ChangedSubmission[]> {

@@ -124,6 +124,25 @@ describe('repositories', () => {
     assert.equal(await sut.markGrading(first.id), null);
   });
 
+  it('claims a submission for grading in one step, counting attempts, until it is final', async () => {
+    const { submission, user } = await fixture();
+    const row = await sut.insertQueued(submission);
+
+    assert.deepEqual(await sut.claimForGrading(row.id), {
+      id: row.id,
+      userId: user.id,
+      assignmentId: submission.assignmentId,
+      assignmentVersion: submission.assignmentVersion,
+      code: submission.code,
+      attempts: 1,
+    });
+    assert.equal((await sut.claimForGrading(row.id))!.attempts, 2);
+    assert.equal((await sut.findById(row.id))!.status, 'grading');
+    await sut.commitVerdict(row.id, { verdict: 'passed', feedback, gradingMs: 1 });
+    assert.equal(await sut.claimForGrading(row.id), null);
+    assert.equal((await sut.findById(row.id))!.attempts, 2);
+  });
+
   it('reuses a final student verdict and never an infrastructure error', async () => {
     const { submission } = await fixture();
     const first = await sut.insertQueued(submission);

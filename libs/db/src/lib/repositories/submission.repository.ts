@@ -19,6 +19,12 @@ export interface VerdictToCommit {
   gradingMs: number;
 }
 
+/** What the grader needs of a submission it has claimed. */
+export type GradingClaim = Pick<
+  SubmissionEntity,
+  'id' | 'userId' | 'assignmentId' | 'assignmentVersion' | 'code' | 'attempts'
+>;
+
 /** A row whose status changed, for publishing events. */
 export interface ChangedSubmission {
   id: string;
@@ -223,6 +229,39 @@ export class SubmissionRepository {
       [id],
     );
     return rows.length ? this.findById(id) : null;
+  }
+
+  /**
+   * markGrading in one round trip: claims the submission, counts the attempt and returns what
+   * grading needs, or null when it is already final (a redelivered job).
+   */
+  async claimForGrading(id: string): Promise<GradingClaim | null> {
+    const [rows]: [
+      Array<{
+        id: string;
+        user_id: string;
+        assignment_id: string;
+        assignment_version: string;
+        code: string;
+        attempts: number;
+      }>,
+      number,
+    ] = await this.submissions.query(
+      `UPDATE submissions SET status = 'grading', started_at = coalesce(started_at, now()), attempts = attempts + 1
+       WHERE id = $1 AND status IN ('queued', 'grading')
+       RETURNING id, user_id, assignment_id, assignment_version, code, attempts`,
+      [id],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.id,
+      userId: row.user_id,
+      assignmentId: row.assignment_id,
+      assignmentVersion: row.assignment_version,
+      code: row.code,
+      attempts: row.attempts,
+    };
   }
 
   /**
