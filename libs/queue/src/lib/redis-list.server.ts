@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
-import { lastValueFrom } from 'rxjs';
+import { isObservable, lastValueFrom } from 'rxjs';
 import { JsonQueueSerializer } from './json.serializer';
 import type { QueueDeserializer, QueueMessage, ReplyPacket } from './queue-message';
 import type { QueueStore, TakenElement } from './queue.store';
@@ -52,6 +52,8 @@ export class RedisListServer
   private heartbeatBusy = false;
   private reaperBusy = false;
   private lastErrorLog = 0;
+  private readonly handlerCache = new Map<string, MessageHandler | null>();
+  private handlerCacheSize = 0;
 
   /** `store` replaces Redis, e.g. with `InMemoryListStore` in unit tests. */
   constructor(options: RedisListTransportOptions, store?: QueueStore) {
@@ -129,9 +131,11 @@ export class RedisListServer
     }
   }
 
-  private waitForSlot(): Promise<void> {
-    if (this.active < this.options.concurrency || this.closing) return Promise.resolve();
-    return new Promise((resolve) => (this.slotWaiter = resolve));
+  private async waitForSlot(): Promise<void> {
+    if (this.active < this.options.concurrency || this.closing) return;
+    await new Promise<void>((resolve) => (this.slotWaiter = resolve));
+    // Let the handlers finishing in this turn free their slots too, so the next take is a batch.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 
   private wakeTaker(): void {
@@ -166,7 +170,7 @@ export class RedisListServer
       await this.deadLetter(raw, message, new Error(`delivered ${attempt} times, more than maxAttempts ${this.options.maxAttempts}`));
       return;
     }
-    const handler = this.getHandlerByPattern(message.pattern);
+    const handler = this.handlerFor(message.pattern);
     if (!handler) {
       await this.fail(raw, message, new Error(`No handler for pattern "${message.pattern}"`));
       return;
@@ -176,14 +180,28 @@ export class RedisListServer
       await this.respond(handler, message, context);
     } else {
       try {
-        const result = await handler(message.data, context);
-        await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+        const result: unknown = await handler(message.data, context);
+        if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
       } catch (error) {
         await this.fail(raw, message, error);
         return;
       }
     }
     this.ack(raw);
+  }
+
+  /** `getHandlerByPattern` tries JSON.parse on every pattern; a plain string pattern makes it throw each time. */
+  private handlerFor(pattern: string): MessageHandler | null {
+    if (this.handlerCacheSize !== this.messageHandlers.size) {
+      this.handlerCache.clear();
+      this.handlerCacheSize = this.messageHandlers.size;
+    }
+    let handler = this.handlerCache.get(pattern);
+    if (handler === undefined) {
+      handler = this.getHandlerByPattern(pattern);
+      this.handlerCache.set(pattern, handler);
+    }
+    return handler;
   }
 
   /** Request–response: every emitted value goes to the caller's reply list; errors are answers, not retries. */
