@@ -9,6 +9,7 @@ import { SubmissionStreams } from './events/submission-stream.service';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
+import { HttpDrain } from './http/http-drain.service';
 import { AddressGuard } from './identity/address-guard.service';
 import { IdentityService } from './identity/identity.service';
 import { infraProviders } from './infra/infra.providers';
@@ -48,6 +49,7 @@ export class AppModule {
         Metrics,
         OpsServer,
         Reconciler,
+        HttpDrain,
       ],
     };
   }

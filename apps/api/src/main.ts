@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     });
   }
   await app.listen({ port: config.port, host: config.host });
-  log.info(`api listening on http://${config.host}:${config.port}`);
+  log.info(`api listening on ${await app.getUrl()}`);
 }
 
 void main();

@@ -1,0 +1,106 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { isFinalStatus, MAX_GRADING_ATTEMPTS, type SubmissionView } from '@koodi/contracts';
+import type { AssignmentEntity } from '@koodi/db';
+import { createAssignment, queuedIds, sha256, simulateVerdict, startTestApi, Student, type TestApi } from '../testing/api-harness';
+import { Reconciler } from './reconciler.service';
+
+const code = () => `def hello():\n    return "Hello"  # ${randomUUID()}\n`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** HOSTILE 21: Redis restarted mid-flow and lost the queue; Postgres still knows what is owed. */
+describe('reconciler (HOSTILE 21)', () => {
+  let api: TestApi;
+  let sut: Reconciler;
+
+  before(async () => {
+    api = await startTestApi({ reconcileAfterSeconds: 1 });
+    sut = api.app.get(Reconciler);
+  });
+  after(() => api.close());
+
+  async function submitMany(assignment: AssignmentEntity, count: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const { status, body } = await new Student(api.url).submit(assignment.id, { code: code() });
+      assert.equal(status, 202);
+      ids.push((body as SubmissionView).id);
+    }
+    return ids;
+  }
+
+  it('re-queues accepted submissions whose jobs were lost; each ends in exactly one final state', async () => {
+    const assignment = await createAssignment(api);
+    const ids = await submitMany(assignment, 5);
+    // One was being graded when Redis went away.
+    await api.submissions.markGrading(ids[0]);
+    await api.redis.del(api.config.gradingQueue);
+    await sleep(1_100);
+
+    const report = await sut.runOnce([assignment.id]);
+    assert.equal(report.requeued, 5);
+    assert.deepEqual((await queuedIds(api)).sort(), [...ids].sort());
+
+    // Nothing is queued twice while the jobs wait.
+    assert.equal((await sut.runOnce([assignment.id])).requeued, 0);
+
+    // A grader takes every job, delivered at least once (the first one twice).
+    for (const id of [...(await queuedIds(api)).reverse(), ids[0]]) {
+      await simulateVerdict(api, id, 'passed');
+    }
+    await api.redis.del(api.config.gradingQueue);
+    for (const id of ids) {
+      const row = (await api.submissions.findById(id))!;
+      assert.equal(isFinalStatus(row.status), true);
+      assert.equal(row.verdict, 'passed');
+    }
+    assert.equal((await sut.runOnce([assignment.id])).requeued, 0);
+  });
+
+  it('leaves submissions whose jobs are still waiting alone', async () => {
+    const assignment = await createAssignment(api);
+    const ids = await submitMany(assignment, 2);
+    await sleep(1_100);
+    assert.equal((await sut.runOnce([assignment.id])).requeued, 0);
+    assert.deepEqual((await queuedIds(api)).filter((id) => ids.includes(id)).length, 2);
+    for (const id of ids) await simulateVerdict(api, id, 'passed');
+  });
+
+  it(`ends a submission tried ${MAX_GRADING_ATTEMPTS} times as error, costing the student nothing`, async () => {
+    const assignment = await createAssignment(api);
+    const [id] = await submitMany(assignment, 1);
+    for (let i = 0; i < MAX_GRADING_ATTEMPTS; i++) await api.submissions.markGrading(id);
+    await api.redis.del(api.config.gradingQueue);
+    await sleep(1_100);
+    const report = await sut.runOnce([assignment.id]);
+    assert.equal(report.failed, 1);
+    const row = (await api.submissions.findById(id))!;
+    assert.equal(row.status, 'error');
+    assert.equal(row.verdict, 'internal_error');
+    assert.equal((await queuedIds(api)).includes(id), false);
+  });
+
+  it('gives a joined submission the verdict of the row it joined when that ended first', async () => {
+    const assignment = await createAssignment(api);
+    const shared = code();
+    const first = (await new Student(api.url).submit(assignment.id, { code: shared })).body as SubmissionView;
+    await simulateVerdict(api, first.id, 'passed');
+    // A join that committed just after that verdict: nothing will ever grade it.
+    const late = await api.submissions.insertQueued({
+      assignmentId: assignment.id,
+      assignmentVersion: assignment.version,
+      userId: (await api.users.create()).id,
+      code: shared,
+      codeSha256: sha256(shared),
+      duplicateOf: first.id,
+    });
+    await sleep(1_100);
+    const report = await sut.runOnce([assignment.id]);
+    assert.equal(report.joined, 1);
+    assert.equal(report.requeued, 0);
+    const row = (await api.submissions.findById(late.id))!;
+    assert.equal(row.status, 'passed');
+    assert.equal(row.verdict, 'passed');
+  });
+});
