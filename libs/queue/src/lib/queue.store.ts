@@ -31,7 +31,7 @@ export interface QueueStore {
   reply(replyTo: string, packet: string, ttlSeconds: number): Promise<void>;
   /** Aborts a pending `takeBlocking` so shutdown does not wait for its timeout. */
   interrupt(): void;
-  /** Drops the lease and the consumer registration, then disconnects. */
+  /** Drops the lease (and the registration once nothing is left to reap), then disconnects. */
   close(): Promise<void>;
   onError(listener: (error: Error) => void): void;
   /** The underlying clients, for `Server.unwrap()`. */

@@ -95,8 +95,8 @@ describe(`${RedisListServer.name} in consumer processes killed with SIGKILL`, ()
       HEARTBEAT_TTL_MS: '1000',
       REAPER_INTERVAL_MS: '200',
       MAX_ATTEMPTS: '50',
-      WORK_MS_MIN: '1',
-      WORK_MS_MAX: '4',
+      WORK_MS_MIN: '0',
+      WORK_MS_MAX: '2',
     };
     const ids = Array.from({ length: total }, (_, i) => `s${i}-${randomBytes(2).toString('hex')}`);
     await enqueue(redis, queue, 'job', ids);
@@ -107,7 +107,7 @@ describe(`${RedisListServer.name} in consumer processes killed with SIGKILL`, ()
     await Promise.all(pool.map((worker) => worker.ready));
 
     const finished = async () => (await redis.hlen(doneKey)) === total && (await inspector.length()) === 0;
-    const deadline = Date.now() + 50_000;
+    const deadline = Date.now() + 55_000;
     let kills = 0;
     while (!(await finished())) {
       assert.ok(Date.now() < deadline, `not finished in time: ${await redis.hlen(doneKey)} of ${total} done`);

@@ -123,6 +123,18 @@ end
 return -1`,
 };
 
+/**
+ * KEYS: heartbeat, processing, consumers. ARGV: consumerId. A closing consumer drops its lease at
+ * once; it stays registered while anything is left in its processing list, so the reaper returns it.
+ */
+export const LEAVE: ScriptDefinition = {
+  numberOfKeys: 3,
+  lua: `
+redis.call('DEL', KEYS[1])
+if redis.call('LLEN', KEYS[2]) == 0 then redis.call('SREM', KEYS[3], ARGV[1]) end
+return 1`,
+};
+
 export const SCRIPTS = {
   takeBatch: TAKE_BATCH,
   ackBatch: ACK,
@@ -132,6 +144,7 @@ export const SCRIPTS = {
   reapConsumer: REAP,
   handBackAll: HAND_BACK,
   positionOf: POSITION_OF,
+  leave: LEAVE,
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

@@ -104,11 +104,7 @@ export class RedisListStore implements QueueStore {
     disconnect(this.taker);
     try {
       if (this.commands.status === 'ready') {
-        await this.commands
-          .multi()
-          .del(this.keys.heartbeat(this.consumerId))
-          .srem(this.keys.consumers, this.consumerId)
-          .exec();
+        await this.run('leave', [this.keys.heartbeat(this.consumerId), this.processing, this.keys.consumers], [this.consumerId]);
       }
     } finally {
       await closeRedis(this.commands);
