@@ -33,6 +33,11 @@ describe(describeStatus.name, () => {
     assert.match(text.detail, /line 4/);
   });
 
+  it('prefers the grader’s own sentence', () => {
+    const text = sut(view({ verdict: 'syntax_error', summary: 'Syntax error on line 2, column 5: invalid syntax.' }));
+    assert.match(text.detail, /^Syntax error on line 2, column 5: invalid syntax\. Fix it/);
+  });
+
   it('names the limit that was hit', () => {
     assert.match(sut(view({ verdict: 'time_limit_wall' }), DEFAULT_LIMITS).detail, new RegExp(`${DEFAULT_LIMITS.wallSeconds} seconds`));
     assert.match(sut(view({ verdict: 'memory_limit' }), DEFAULT_LIMITS).detail, /MB of memory/);

@@ -65,21 +65,23 @@ function failedDetail(
   limits: AssignmentLimits | undefined,
 ): string {
   const at = view.location ? ` on line ${view.location.line}` : '';
+  // The grader's own sentence is the most precise; the fallbacks cover an older or terse answer.
+  const said = view.summary?.trim();
   switch (view.verdict) {
     case 'syntax_error':
-      return `Python could not read your code${at}. Fix it and submit again.`;
+      return `${said || `Python could not read your code${at}.`} Fix it and submit again.`;
     case 'import_error':
-      return `Your code raised an error while loading${at}, before any test could run.`;
+      return said || `Your code raised an error while loading${at}, before any test could run.`;
     case 'time_limit_cpu':
-      return `Your code used more than ${limits?.cpuSeconds ?? 'the allowed'} seconds of CPU time. Look for a loop that never ends.`;
+      return `${said || `Your code used more than ${limits?.cpuSeconds ?? 'the allowed'} seconds of CPU time.`} Look for a loop that never ends.`;
     case 'time_limit_wall':
-      return `Your code ran longer than ${limits?.wallSeconds ?? 'the allowed'} seconds. Look for a loop that never ends or a call that waits.`;
+      return `${said || `Your code ran longer than ${limits?.wallSeconds ?? 'the allowed'} seconds.`} Look for a loop that never ends or a call that waits.`;
     case 'memory_limit':
-      return `Your code used more than ${limits?.memoryMb ?? 'the allowed'} MB of memory.`;
+      return said || `Your code used more than ${limits?.memoryMb ?? 'the allowed'} MB of memory.`;
     case 'output_limit':
-      return `Your code printed more than ${limits?.outputKb ?? 'the allowed'} KB of output.`;
+      return said || `Your code printed more than ${limits?.outputKb ?? 'the allowed'} KB of output.`;
     default:
-      return view.summary ?? 'Some tests failed. See each test below.';
+      return said || 'Some tests failed. See each test below.';
   }
 }
 
