@@ -73,9 +73,9 @@ function failedDetail(
     case 'import_error':
       return said || `Your code raised an error while loading${at}, before any test could run.`;
     case 'time_limit_cpu':
-      return `${said || `Your code used more than ${limits?.cpuSeconds ?? 'the allowed'} seconds of CPU time.`} Look for a loop that never ends.`;
+      return said || `Your code used more than ${limits?.cpuSeconds ?? 'the allowed'} seconds of CPU time. Look for a loop that never ends.`;
     case 'time_limit_wall':
-      return `${said || `Your code ran longer than ${limits?.wallSeconds ?? 'the allowed'} seconds.`} Look for a loop that never ends or a call that waits.`;
+      return said || `Your code ran longer than ${limits?.wallSeconds ?? 'the allowed'} seconds. Look for a loop that never ends or a call that waits.`;
     case 'memory_limit':
       return said || `Your code used more than ${limits?.memoryMb ?? 'the allowed'} MB of memory.`;
     case 'output_limit':
