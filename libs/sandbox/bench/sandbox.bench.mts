@@ -1,7 +1,7 @@
 // Sandbox benchmark: per-job latency (one job at a time) and throughput with N slots, for a small
 // passing submission. Run with `npx nx run sandbox:bench` (builds the lib first).
 //   node libs/sandbox/bench/sandbox.bench.mts [--slots N] [--jobs N] [--json]
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import sandbox from '../dist/index.js';
 import type { SandboxJob } from '../dist/index.js';
@@ -42,13 +42,16 @@ async function main(): Promise<void> {
 
   // Latency: one job at a time, measured around pool.run().
   const latencies: number[] = [];
+  const cpuTimes: number[] = [];
   for (let i = 0; i < jobs; i++) {
     const t0 = performance.now();
     const result = await pool.run(job);
     latencies.push(performance.now() - t0);
+    cpuTimes.push(result.cpuMs);
     if (result.verdict !== 'passed') throw new Error(`unexpected verdict ${result.verdict}: ${result.feedback.summary}`);
   }
   latencies.sort((a, b) => a - b);
+  cpuTimes.sort((a, b) => a - b);
 
   // Throughput: keep every slot busy (two jobs in flight per slot).
   let done = 0;
@@ -79,6 +82,9 @@ async function main(): Promise<void> {
       p99: +percentile(latencies, 99).toFixed(2),
       max: +latencies[latencies.length - 1].toFixed(2),
     },
+    // CPU time of the job's own process: what a job costs, whatever else the machine is doing.
+    jobCpuMs: { p50: +percentile(cpuTimes, 50).toFixed(2), p99: +percentile(cpuTimes, 99).toFixed(2) },
+    loadAverage: loadavg().map((l) => +l.toFixed(2)),
     throughput: { jobsPerSecond: Math.round((done + failed) / seconds), failed },
   };
   if (values.json) {
@@ -88,6 +94,8 @@ async function main(): Promise<void> {
   console.log(`sandbox bench: ${report.cpu}, ${report.cores} cores, ${slots} slots, ${jobs} jobs per phase`);
   console.log(`  pool start            ${report.startupMs} ms`);
   console.log(`  latency (sequential)  p50 ${report.latencyMs.p50} ms   p90 ${report.latencyMs.p90} ms   p99 ${report.latencyMs.p99} ms   max ${report.latencyMs.max} ms`);
+  console.log(`  job CPU time          p50 ${report.jobCpuMs.p50} ms   p99 ${report.jobCpuMs.p99} ms`);
+  console.log(`  load average          ${report.loadAverage.join(' ')} (quote runs on a quiet machine)`);
   console.log(`  throughput (${slots} slots)  ${report.throughput.jobsPerSecond} jobs/s   non-passed ${failed}`);
 }
 

@@ -199,7 +199,7 @@ export class SandboxPool {
               maxProcesses: this.settings.maxProcesses,
             });
             this.completed++;
-            resolve({ ...judgement, durationMs: run.durationMs });
+            resolve({ ...judgement, durationMs: run.durationMs, cpuMs: run.end.cpuSeconds * 1000 });
           } catch (error) {
             if (error instanceof NoRunnerStartError) {
               // The child never got to run: the zygote and we disagree about the stream.
