@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const result = await pool.run(job);
     latencies.push(performance.now() - t0);
-    cpuTimes.push(result.cpuMs);
+    cpuTimes.push(result.cpuMs ?? Number.NaN);
     if (result.verdict !== 'passed') throw new Error(`unexpected verdict ${result.verdict}: ${result.feedback.summary}`);
   }
   latencies.sort((a, b) => a - b);

@@ -13,8 +13,8 @@ export interface SandboxResult {
   feedback: Feedback;
   /** Wall-clock time of the job as seen by the pool, queueing excluded. */
   durationMs: number;
-  /** CPU time (user + system) of the job's main process and the children it waited for. */
-  cpuMs: number;
+  /** CPU time (user + system) of the job's main process and the children it waited for; always set by SandboxPool. */
+  cpuMs?: number;
 }
 
 export interface SandboxLogger {
