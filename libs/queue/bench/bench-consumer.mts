@@ -14,10 +14,12 @@ const server = new RedisListServer({
   concurrency: Number(process.env['BENCH_CONCURRENCY'] ?? 64),
 });
 let handled = 0;
+let cpuAtGo: NodeJS.CpuUsage | undefined;
 server.addHandler('bench', async () => void handled++, true);
 
 process.on('message', (message) => {
   if (message === 'go') {
+    cpuAtGo = process.cpuUsage();
     server.listen((error?: unknown) => {
       if (error) {
         console.error(error);
@@ -26,7 +28,8 @@ process.on('message', (message) => {
     });
   } else if (message === 'stop') {
     void server.close().then(() => {
-      process.send?.({ handled });
+      const cpu = process.cpuUsage(cpuAtGo);
+      process.send?.({ handled, cpuMicros: cpu.user + cpu.system });
       process.disconnect();
     });
   }

@@ -34,11 +34,23 @@ async function main(): Promise<void> {
   await producerRate();
   for (const consumers of values.consumers.split(',').map(Number)) {
     const rates: number[] = [];
-    for (let round = 0; round < rounds; round++) rates.push(await consumerRate(consumers));
+    const costs: { consumer: number; redis: number }[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const result = await consumerRate(consumers);
+      rates.push(result.rate);
+      costs.push(result.cpu);
+    }
     const sorted = [...rates].sort((a, b) => a - b);
     console.log(
       `consume  ${consumers} consumer process(es): median ${format(sorted[Math.floor(sorted.length / 2)])} messages/s, ` +
         `best ${format(sorted[sorted.length - 1])} (rounds: ${rates.map(format).join(', ')}; ack included)`,
+    );
+    const consumerMicros = Math.min(...costs.map((c) => c.consumer));
+    const redisMicros = Math.min(...costs.map((c) => c.redis));
+    // CPU time per message does not depend on what else the machine is running.
+    console.log(
+      `         CPU per message: consumers ${consumerMicros.toFixed(1)} µs + redis-server ${redisMicros.toFixed(1)} µs ` +
+        `→ ${format((availableParallelism() * 1e6) / (consumerMicros + redisMicros))} messages/s if ${availableParallelism()} idle cores did only this`,
     );
   }
   console.log(`load average after the run: ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
@@ -65,7 +77,14 @@ async function producerRate(): Promise<void> {
   await redis.del(queue);
 }
 
-async function consumerRate(consumers: number): Promise<number> {
+/** CPU seconds redis-server has used (shared with whatever else uses this Redis). */
+async function redisCpuSeconds(): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return field('used_cpu_user') + field('used_cpu_sys');
+}
+
+async function consumerRate(consumers: number): Promise<{ rate: number; cpu: { consumer: number; redis: number } }> {
   const queue = `bench:queue:${randomBytes(4).toString('hex')}`;
   const keys = queueKeys(queue);
   await prefill(queue);
@@ -76,6 +95,7 @@ async function consumerRate(consumers: number): Promise<number> {
   );
   await Promise.all(children.map((child) => once(child, (message) => message === 'ready')));
 
+  const redisCpuBefore = await redisCpuSeconds();
   const started = performance.now();
   for (const child of children) child.send('go');
   for (;;) {
@@ -86,6 +106,7 @@ async function consumerRate(consumers: number): Promise<number> {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   const seconds = (performance.now() - started) / 1_000;
+  const redisCpu = (await redisCpuSeconds()) - redisCpuBefore;
 
   const handled = await Promise.all(
     children.map((child) => {
@@ -93,11 +114,13 @@ async function consumerRate(consumers: number): Promise<number> {
       return once(child, (message) => typeof message === 'object' && message !== null && 'handled' in message);
     }),
   );
-  const sum = handled.reduce<number>((acc, message) => acc + (message as { handled: number }).handled, 0);
+  const reports = handled as { handled: number; cpuMicros: number }[];
+  const sum = reports.reduce((acc, report) => acc + report.handled, 0);
   if (sum !== total) throw new Error(`handled ${sum} of ${total}`);
+  const consumerCpu = reports.reduce((acc, report) => acc + report.cpuMicros, 0);
   const leftovers = await redis.keys(`${queue}*`);
   if (leftovers.length > 0) await redis.del(...leftovers);
-  return total / seconds;
+  return { rate: total / seconds, cpu: { consumer: consumerCpu / total, redis: (redisCpu * 1e6) / total } };
 }
 
 async function prefill(queue: string): Promise<void> {
