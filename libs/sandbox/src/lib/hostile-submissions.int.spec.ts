@@ -12,7 +12,10 @@ import type { SandboxResult } from './sandbox.types';
 
 // HOSTILE.md, "Submissions (sandbox)": each case is its own test against the real sandbox.
 
-const FAST: AssignmentLimits = { cpuSeconds: 1, wallSeconds: 2, memoryMb: 256, outputKb: 64 };
+// A wall clock far above what these jobs need, so that a loaded machine cannot turn a memory or
+// process verdict into a wall-clock one; case 3 sets its own.
+const FAST: AssignmentLimits = { cpuSeconds: 1, wallSeconds: 10, memoryMb: 256, outputKb: 64 };
+const SHORT_WALL: AssignmentLimits = { ...FAST, wallSeconds: 2 };
 
 /** Test code whose single test calls `attack()` from the submission. */
 const CALL_ATTACK = `import unittest
@@ -111,7 +114,7 @@ describe('hostile submissions', () => {
   });
 
   it('case 3: time.sleep(10**6) is killed at the wall-clock limit', async () => {
-    const result = await run('import time\ndef attack():\n    time.sleep(10**6)\n');
+    const result = await run('import time\ndef attack():\n    time.sleep(10**6)\n', CALL_ATTACK, SHORT_WALL);
 
     assert.equal(result.verdict, 'time_limit_wall');
     assert.match(result.feedback.summary, /more than 2 s of wall-clock time/);
@@ -119,7 +122,7 @@ describe('hostile submissions', () => {
   });
 
   it('case 3: input() is killed at the wall-clock limit', async () => {
-    const result = await run('def attack():\n    return input()\n');
+    const result = await run('def attack():\n    return input()\n', CALL_ATTACK, SHORT_WALL);
 
     assert.equal(result.verdict, 'time_limit_wall');
     assert.match(result.feedback.summary, /input\(\)/);
