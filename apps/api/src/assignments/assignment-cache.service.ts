@@ -9,9 +9,10 @@ import { REDIS } from '../infra/infra.providers';
 import { RedisSubscriber } from '../infra/redis-subscriber.service';
 import { RedisHashStore } from './redis-hash.store';
 
-/** A cached answer: its JSON text, a strong ETag of that text, and the parsed value. */
+/** A cached answer: its JSON text, the same encoded once for sending, a strong ETag, the value. */
 export interface CachedAnswer<T> {
   json: string;
+  body: Buffer;
   etag: string;
   data: T;
 }
@@ -101,5 +102,5 @@ export class AssignmentCache implements OnModuleInit {
 }
 
 function answerOf<T>(json: string, data: T): CachedAnswer<T> {
-  return { json, data, etag: `"${createHash('sha1').update(json).digest('base64url')}"` };
+  return { json, body: Buffer.from(json), data, etag: `"${createHash('sha1').update(json).digest('base64url')}"` };
 }

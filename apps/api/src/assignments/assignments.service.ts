@@ -78,5 +78,5 @@ function publicAnswer(answer: CachedAnswer<unknown>, ifNoneMatch: string | undef
   if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === answer.etag)) {
     return { status: 304, json: '', headers };
   }
-  return { status: 200, json: answer.json, headers };
+  return { status: 200, json: answer.body, headers };
 }

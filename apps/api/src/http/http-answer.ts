@@ -3,12 +3,12 @@ import type { FastifyReply } from 'fastify';
 /** A prepared JSON answer: services decide status and caching headers, controllers send it. */
 export interface HttpAnswer {
   status: number;
-  /** Already serialised JSON (empty for 304). */
-  json: string;
+  /** Already serialised JSON (empty for 304); a Buffer when cached ready to send. */
+  json: string | Buffer;
   headers?: Record<string, string>;
 }
 
-export function send(reply: FastifyReply, answer: HttpAnswer): string {
+export function send(reply: FastifyReply, answer: HttpAnswer): string | Buffer {
   reply.code(answer.status);
   if (answer.headers) reply.headers(answer.headers);
   if (answer.status === 304) return '';
