@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_LIMITS } from '@koodi/contracts';
 import { SandboxPool } from './sandbox.pool';
@@ -172,4 +176,53 @@ describe(`${SandboxPool.name} lifecycle`, () => {
     await closing;
     assert.equal(sut.stats().ready, 0);
   });
+
+  it('takes every sandbox and job process with it when the grader dies', async () => {
+    const script = `
+      const { SandboxPool } = require(${JSON.stringify(join(__dirname, 'sandbox.pool.js'))});
+      const pool = new SandboxPool({ slots: 2 });
+      pool.start().then(() => {
+        const code = 'import os, time\\nif os.fork() == 0:\\n    os.setsid()\\n    time.sleep(100)\\ntime.sleep(100)\\n';
+        pool.run({ code, moduleName: 'm', testCode: '', limits: { cpuSeconds: 2, wallSeconds: 20, memoryMb: 256, outputKb: 64 } }).catch(() => {});
+        setTimeout(() => process.stdout.write('running\\n'), 500);
+      });`;
+    const grader = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await once(grader.stdout, 'data');
+    const family = descendantsOf(grader.pid as number);
+    // Two sandboxes (bwrap + zygote each), the job and its setsid() daemon.
+    assert.ok(family.length >= 6, `expected sandboxes and job processes, found ${family.length}`);
+
+    grader.kill('SIGKILL');
+    await once(grader, 'exit');
+    for (let i = 0; i < 100 && family.some(isAlive); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(family.filter(isAlive), []);
+  });
 });
+
+function descendantsOf(root: number): number[] {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number));
+  const found: number[] = [];
+  const queue = [root];
+  while (queue.length) {
+    const parent = queue.shift() as number;
+    for (const [pid, ppid] of rows) {
+      if (ppid === parent) {
+        found.push(pid);
+        queue.push(pid);
+      }
+    }
+  }
+  return found;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
