@@ -45,7 +45,7 @@ describe('HOSTILE 18: a grader SIGKILLed mid-job', () => {
     assert.equal((await victim.exited).signal, 'SIGKILL');
     assert.equal((await fixtures.submissions.findById(submission.id))!.status, 'grading');
 
-    survivor = await createGrader(testConfig(queue, { heartbeatTtlMs: 1000, graderId: 'h18-survivor' }));
+    survivor = await createGrader(testConfig(queue, { heartbeatTtlMs: 2_000, graderId: 'h18-survivor' }));
     await survivor.app.listen();
     const row = await fixtures.waitForFinal(submission.id);
 

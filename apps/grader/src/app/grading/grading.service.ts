@@ -65,7 +65,8 @@ export class GradingService {
       this.metrics.jobSkipped('already_final');
       return;
     }
-    await this.publish([{ id, userId: submission.userId, status: 'grading' }], SUBMISSION_GRADING);
+    // Not awaited: the connection keeps it ahead of the graded event, and a slot need not wait.
+    void this.publish([{ id, userId: submission.userId, status: 'grading' }], SUBMISSION_GRADING);
 
     if (submission.attempts > MAX_RECORDED_ATTEMPTS) {
       this.logger.warn(`Submission ${id} was started ${submission.attempts} times; giving up`);

@@ -233,7 +233,9 @@ export class SubmissionRepository {
 
   /**
    * markGrading in one round trip: claims the submission, counts the attempt and returns what
-   * grading needs, or null when it is already final (a redelivered job).
+   * grading needs, or null when it is already final (a redelivered job). The claim is committed
+   * without waiting for the WAL flush: if a Postgres crash loses it, the row is simply still
+   * queued, which the verdict write and the reconciler both accept. Verdicts stay synchronous.
    */
   async claimForGrading(id: string): Promise<GradingClaim | null> {
     const [rows]: [
@@ -247,9 +249,11 @@ export class SubmissionRepository {
       }>,
       number,
     ] = await this.submissions.query(
-      `UPDATE submissions SET status = 'grading', started_at = coalesce(started_at, now()), attempts = attempts + 1
-       WHERE id = $1 AND status IN ('queued', 'grading')
-       RETURNING id, user_id, assignment_id, assignment_version, code, attempts`,
+      `UPDATE submissions s
+          SET status = 'grading', started_at = coalesce(s.started_at, now()), attempts = s.attempts + 1
+         FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
+        WHERE s.id = $1 AND s.status IN ('queued', 'grading')
+       RETURNING s.id, s.user_id, s.assignment_id, s.assignment_version, s.code, s.attempts`,
       [id],
     );
     const row = rows[0];
