@@ -25,6 +25,8 @@ export interface QueueStore {
   heartbeat(ttlMs: number): Promise<boolean>;
   /** Returns the elements of every consumer whose lease expired; the count moved. */
   reap(): Promise<number>;
+  /** At start-up: returns what an earlier process with this consumer id left behind; the count moved. */
+  recover(): Promise<number>;
   /** Gives this consumer's unfinished elements back to the front of the queue, undoing their attempt. */
   handBack(): Promise<number>;
   /** Pushes a response packet for `send()` and (re)sets the reply list's expiry. */

@@ -84,6 +84,18 @@ redis.call('SREM', KEYS[4], ARGV[1])
 return n`,
 };
 
+/**
+ * KEYS: processing, queue. At start-up, whatever this consumer id still holds was left by an
+ * earlier process with the same id that died (e.g. a restarted container): back to the head.
+ */
+export const RECOVER: ScriptDefinition = {
+  numberOfKeys: 2,
+  lua: `
+local n = 0
+while redis.call('LMOVE', KEYS[1], KEYS[2], 'LEFT', 'RIGHT') do n = n + 1 end
+return n`,
+};
+
 /** KEYS: processing, queue, attempts. Shutdown hand-back: the interrupted delivery does not count. */
 export const HAND_BACK: ScriptDefinition = {
   numberOfKeys: 3,
@@ -145,6 +157,7 @@ export const SCRIPTS = {
   handBackAll: HAND_BACK,
   positionOf: POSITION_OF,
   leave: LEAVE,
+  recoverOwn: RECOVER,
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

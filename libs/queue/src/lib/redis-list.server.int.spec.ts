@@ -136,6 +136,22 @@ describe(`${RedisListServer.name} against Redis`, () => {
     assert.equal(await r.sismember(keys.consumers, 'ghost'), 0);
   });
 
+  it('at start-up returns what an earlier process with the same consumer id left behind (a restarted container)', async () => {
+    const queue = queueName('restarted');
+    const keys = queueKeys(queue);
+    const raw = new JsonQueueSerializer().serialize({ id: 'left-behind', pattern: 'job', data: 1, enqueuedAt: Date.now() });
+    const r = redis();
+    await r.multi().sadd(keys.consumers, 'grader-1').lpush(keys.processing('grader-1'), raw).hset(keys.attempts, raw, 1).exec();
+    const sut = server(queue, { consumerId: 'grader-1' });
+    const seen: number[] = [];
+    sut.addHandler('job', async (_data: unknown, ctx: RedisListContext) => void seen.push(ctx.getAttempt()), true);
+
+    await listen(sut);
+
+    await waitFor(() => seen.length === 1, 5_000, 'the recovered message');
+    assert.deepEqual(seen, [2]);
+  });
+
   it('does not re-run a long handler whose consumer keeps its heartbeat past the lease', async () => {
     const queue = queueName('lease');
     const lease = { heartbeatTtlMs: 300, heartbeatIntervalMs: 80, reaperIntervalMs: 50 };

@@ -78,6 +78,11 @@ export class RedisListServer
     try {
       await this.store.connect();
       await this.store.heartbeat(this.options.heartbeatTtlMs);
+      // Nothing is taken yet, so anything held under this id is a dead predecessor's.
+      const recovered = await this.store.recover();
+      if (recovered > 0) {
+        this.logger.warn(`Returned ${recovered} message(s) left by an earlier ${this.consumerId} to ${this.options.queue}`);
+      }
     } catch (error) {
       this.closing = true;
       await this.store.close().catch(() => undefined);

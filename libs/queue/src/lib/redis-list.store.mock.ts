@@ -121,6 +121,16 @@ export class InMemoryListStore implements QueueStore {
     return moved;
   }
 
+  async recover(): Promise<number> {
+    const list = this.broker.processingOf(this.consumerId);
+    let moved = 0;
+    while (list.length > 0) {
+      this.broker.queue.push(list.shift() as string);
+      moved++;
+    }
+    return moved;
+  }
+
   async handBack(): Promise<number> {
     const list = this.broker.processingOf(this.consumerId);
     let moved = 0;

@@ -88,6 +88,10 @@ export class RedisListStore implements QueueStore {
     return moved.reduce<number>((sum, n) => sum + Math.max(0, Number(n)), 0);
   }
 
+  async recover(): Promise<number> {
+    return Number(await this.run('recoverOwn', [this.processing, this.keys.queue], []));
+  }
+
   async handBack(): Promise<number> {
     return Number(await this.run('handBackAll', [this.processing, this.keys.queue, this.keys.attempts], []));
   }
