@@ -148,6 +148,23 @@ describe(GradingService.name, () => {
     assert.equal(await metrics.value('koodi_grader_db_retries_total'), 2);
   });
 
+  it('retries claiming a submission through a brief database outage', async () => {
+    const { submission } = queued();
+    const claim = submissions.claimForGrading.bind(submissions);
+    let failures = 2;
+    submissions.claimForGrading = async (id) => {
+      if (failures-- > 0) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      return claim(id);
+    };
+
+    await sut.grade({ submissionId: submission.id });
+
+    const row = submissions.rows.get(submission.id)!;
+    assert.equal(row.status, 'passed');
+    assert.equal(row.attempts, 1);
+    assert.equal(await metrics.value('koodi_grader_db_retries_total'), 2);
+  });
+
   it('does not retry a verdict write the database refuses for good', async () => {
     const { submission } = queued();
     submissions.commitFailures.push(Object.assign(new Error('check constraint violated'), { code: '23514' }));

@@ -60,7 +60,7 @@ export class GradingService {
       this.metrics.jobSkipped('malformed_job');
       return;
     }
-    const submission = await this.submissions.claimForGrading(id);
+    const submission = await this.database('Claiming', id, () => this.submissions.claimForGrading(id));
     if (!submission) {
       this.metrics.jobSkipped('already_final');
       return;
@@ -74,7 +74,9 @@ export class GradingService {
       return;
     }
 
-    const assignment = await this.tests.get(submission.assignmentId, submission.assignmentVersion);
+    const assignment = await this.database('Loading the tests of', id, () =>
+      this.tests.get(submission.assignmentId, submission.assignmentVersion),
+    );
     if (!assignment) throw new Error(`Assignment ${submission.assignmentId} of submission ${id} not found`);
 
     const outcome = await this.runSandbox(() =>
@@ -115,18 +117,20 @@ export class GradingService {
 
   /** Commits without running anything again: the sandbox's answer is kept while the database recovers. */
   private async finish(id: string, result: VerdictToCommit): Promise<void> {
-    const changed = await retryTransient(
-      () => this.submissions.commitVerdict(id, result),
-      this.retry,
-      (error, attempt, delayMs) => {
-        this.metrics.dbRetried();
-        this.logger.warn(
-          `Writing the verdict of ${id} failed (try ${attempt}), retrying in ${delayMs} ms: ${describe(error)}`,
-        );
-      },
-    );
+    const changed = await this.database('Writing the verdict of', id, () => this.submissions.commitVerdict(id, result));
     if (changed.length > 0) this.metrics.jobGraded(result.verdict);
     await this.publish(changed, SUBMISSION_GRADED);
+  }
+
+  /**
+   * Database work retried through a brief outage, so a restart of Postgres neither burns the
+   * job's attempts nor, for the verdict, runs the sandbox again.
+   */
+  private database<T>(what: string, id: string, work: () => Promise<T>): Promise<T> {
+    return retryTransient(work, this.retry, (error, attempt, delayMs) => {
+      this.metrics.dbRetried();
+      this.logger.warn(`${what} ${id} failed (try ${attempt}), retrying in ${delayMs} ms: ${describe(error)}`);
+    });
   }
 
   /** Best effort: the row is the truth and clients fall back to polling it. */
