@@ -6,9 +6,22 @@ import svelte from '@astrojs/svelte';
 import tailwindcss from '@tailwindcss/vite';
 
 const require = createRequire(import.meta.url);
-// The prerender bundle is written under apps/web/dist, where a bare `cookie` would resolve to the
-// workspace's cookie 2 rather than the cookie 1 Astro depends on: point it at Astro's own copy.
 const astroCookie = createRequire(require.resolve('astro/package.json')).resolve('cookie');
+
+/**
+ * The prerender bundle is written under apps/web/dist, where a bare `cookie` would resolve to the
+ * workspace's cookie 2 rather than the cookie 1 Astro depends on: bundle Astro's own copy.
+ * (Build only: `astro dev` loads Astro from node_modules, where Node finds the right one.)
+ */
+const astroCookieInBuild = {
+  name: 'koodi:astro-cookie-in-build',
+  apply: /** @type {const} */ ('build'),
+  enforce: /** @type {const} */ ('pre'),
+  /** @param {string} id */
+  resolveId(id) {
+    return id === 'cookie' ? astroCookie : null;
+  },
+};
 const contractsSource = fileURLToPath(new URL('../../libs/contracts/src/index.ts', import.meta.url));
 const contractsDir = fileURLToPath(new URL('../../libs/contracts/src/', import.meta.url));
 
@@ -32,9 +45,9 @@ export default defineConfig({
     inlineStylesheets: 'never',
   },
   vite: {
-    plugins: [tailwindcss(), contractsWithoutSideEffects],
+    plugins: [tailwindcss(), contractsWithoutSideEffects, astroCookieInBuild],
     // The contracts lib ships CommonJS in dist; the browser bundle takes its ES source instead.
-    resolve: { alias: { '@koodi/contracts': contractsSource, cookie: astroCookie } },
+    resolve: { alias: { '@koodi/contracts': contractsSource } },
     // The editor page carries CodeMirror (~190 KB gzip), loaded after the page's content.
     build: { assetsInlineLimit: 0, chunkSizeWarningLimit: 700 },
     server: {
