@@ -37,7 +37,6 @@ export function bwrapArgs(options: BwrapCommandOptions): string[] {
     '--clearenv',
     '--uid', '65534',
     '--gid', '65534',
-    '--hostname', 'sandbox',
     '--ro-bind', '/usr', '/usr',
   ];
   for (const entry of ROOT_ENTRIES) {
