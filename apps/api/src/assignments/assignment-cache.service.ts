@@ -34,12 +34,16 @@ export class AssignmentCache implements OnModuleInit {
   private readonly loading = new Map<string, Promise<CachedAnswer<unknown> | null>>();
   private readonly remote: Cache;
   private generation = 0;
+  /** Databases may share one Redis (tests, stacks): each field is named after its database. */
+  private readonly keyPrefix: string;
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(REDIS) redis: Redis,
     private readonly subscriber: RedisSubscriber,
   ) {
+    const database = new URL(config.databaseUrl);
+    this.keyPrefix = `${database.host}${database.pathname}:`;
     const store = new RedisHashStore(redis, ASSIGNMENT_CACHE_KEY);
     const keyv = new Keyv({ store, useKeyPrefix: false, emitErrors: false });
     this.remote = createCache({ stores: [keyv], ttl: config.assignmentCacheSeconds * 1000 });
@@ -83,8 +87,9 @@ export class AssignmentCache implements OnModuleInit {
 
   private async fetch<T>(key: string, load: () => Promise<T | null>): Promise<CachedAnswer<T> | null> {
     let json: string | undefined;
+    const remoteKey = this.keyPrefix + key;
     try {
-      json = (await this.remote.get<string>(key)) ?? undefined;
+      json = (await this.remote.get<string>(remoteKey)) ?? undefined;
     } catch (error) {
       this.logger.warn(`cache read failed, reading the database: ${String(error)}`);
     }
@@ -93,7 +98,7 @@ export class AssignmentCache implements OnModuleInit {
     if (data === null) return null;
     json = JSON.stringify(data);
     try {
-      await this.remote.set(key, json);
+      await this.remote.set(remoteKey, json);
     } catch (error) {
       this.logger.warn(`cache write failed: ${String(error)}`);
     }

@@ -6,7 +6,7 @@ export class FakeGradingQueue implements GradingQueuePort {
   /** When set, the next enqueue fails as if Redis were down. */
   failNext = false;
 
-  async enqueue(submissionId: string): Promise<number> {
+  async enqueue(submissionId: string): Promise<number | null> {
     if (this.failNext) {
       this.failNext = false;
       throw new Error('connection refused');

@@ -7,8 +7,8 @@ import { REDIS } from '../infra/infra.providers';
 
 /** What the API needs of the grading queue; everything queue-specific stays behind it. */
 export interface GradingQueuePort {
-  /** Pushes the job; resolves with the queue length afterwards (the job's place, roughly). */
-  enqueue(submissionId: string): Promise<number>;
+  /** Pushes the job; resolves with its place (the queue length right after), null if already taken. */
+  enqueue(submissionId: string): Promise<number | null>;
   /** 1-based place of a waiting job, null when it is not waiting. */
   positionOf(submissionId: string): Promise<number | null>;
   /** Ids waiting or held by a consumer. */
@@ -38,9 +38,11 @@ export class GradingQueue implements GradingQueuePort, OnApplicationShutdown {
     this.keys = queueKeys(config.gradingQueue);
   }
 
-  async enqueue(submissionId: string): Promise<number> {
+  async enqueue(submissionId: string): Promise<number | null> {
     await this.client.enqueue(GRADE_SUBMISSION, { submissionId } satisfies GradeSubmissionJob);
-    return this.inspector.length();
+    // Pushed at the tail: its place is the length, unless a grader was quicker (then null).
+    const length = await this.inspector.length();
+    return length > 0 ? length : null;
   }
 
   positionOf(submissionId: string): Promise<number | null> {
