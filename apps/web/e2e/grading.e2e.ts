@@ -10,8 +10,9 @@ test.describe('grading a submission', () => {
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Assignment 1: Hello');
     expect(await student.code()).toContain('def hello');
 
-    await student.submit(WRONG_HELLO);
+    await student.submit(unique(WRONG_HELLO));
 
+    await expect(student.result).toHaveAttribute('data-status', /^(queued|grading|failed)$/);
     expect(await student.verdict()).toBe('failed');
     await expect(student.result).toContainText('some tests failed');
     const failed = page.locator('[data-testid="test-result"][data-outcome="failed"]');
@@ -132,6 +133,7 @@ test.describe('grading a submission', () => {
 
     expect(await student.verdict()).toBe('failed');
     await expect(page.getByTestId('history').getByRole('listitem')).toHaveCount(1);
+    await expect(student.problem, 'one press submits once').toHaveCount(0);
   });
 
   test('text from the student’s code is shown as text, never run as markup', async ({ page }) => {
@@ -143,6 +145,7 @@ test.describe('grading a submission', () => {
     expect(await student.verdict()).toBe('failed');
     await expect(student.result).toBeVisible();
     await expect(page.locator('[data-testid="test-result"]').filter({ hasText: '<b>bold</b>' }).first()).toBeVisible();
+    await expect(page.getByTestId('output')).toContainText('<img src=x onerror=window.__koodiPwned=1>');
     await expect(page.locator('main b, main img[src="x"]')).toHaveCount(0);
     expect(await page.evaluate(() => (window as unknown as { __koodiPwned?: number }).__koodiPwned)).toBeUndefined();
   });
