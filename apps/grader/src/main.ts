@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = new Logger('Grader');
-  const { app } = await createGrader(config);
+  const { app, server } = await createGrader(config);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   // listen() runs the init hooks (init() first would run them twice in a Nest microservice).
   await app.listen();
   logger.log(
-    `Grader ${config.graderId} taking jobs from ${config.gradingQueue} with ${config.slots} sandbox slot(s)`,
+    `Grader ${server.consumerId} taking jobs from ${config.gradingQueue} with ${config.slots} sandbox slot(s)`,
   );
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ConsoleLogger, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MAX_GRADING_ATTEMPTS, type GradeSubmissionJob } from '@koodi/contracts';
@@ -19,7 +20,7 @@ export async function createGrader(config: GraderConfig, overrides: GraderOverri
   const server = new RedisListServer({
     redisUrl: config.redisUrl,
     queue: config.gradingQueue,
-    consumerId: config.graderId,
+    consumerId: consumerIdOf(config.graderId),
     concurrency: config.slots,
     heartbeatTtlMs: config.heartbeatTtlMs,
     maxAttempts: MAX_GRADING_ATTEMPTS,
@@ -35,4 +36,13 @@ export async function createGrader(config: GraderConfig, overrides: GraderOverri
     bufferLogs: false,
   });
   return { app, server };
+}
+
+/**
+ * Unique per process: a grader restarted under the same GRADER_ID (Compose, a pod's container)
+ * must not take over the lease of its crashed predecessor, or the jobs that one held would never
+ * be reaped back to the queue.
+ */
+export function consumerIdOf(graderId: string): string {
+  return `${graderId}-${randomBytes(3).toString('hex')}`;
 }

@@ -31,10 +31,11 @@ describe('HOSTILE 18: a grader SIGKILLed mid-job', () => {
     await fixtures?.close();
   });
 
-  it('re-runs the job elsewhere after the lease expires, with exactly one verdict', async () => {
+  // The survivor even has the victim's GRADER_ID, as a restarted container would.
+  it('re-runs the job after the lease expires, with exactly one verdict', async () => {
     const assignment = await fixtures.assignment();
     const submission = await fixtures.submission(assignment, sleepingThenPassing(2));
-    victim = await startGraderProcess({ GRADING_QUEUE: queue, HEARTBEAT_TTL_MS: '1000', GRADER_ID: 'h18-victim' });
+    victim = await startGraderProcess({ GRADING_QUEUE: queue, HEARTBEAT_TTL_MS: '1000', GRADER_ID: 'h18-grader' });
 
     await fixtures.enqueue(submission.id);
     await fixtures.waitFor(
@@ -45,7 +46,7 @@ describe('HOSTILE 18: a grader SIGKILLed mid-job', () => {
     assert.equal((await victim.exited).signal, 'SIGKILL');
     assert.equal((await fixtures.submissions.findById(submission.id))!.status, 'grading');
 
-    survivor = await createGrader(testConfig(queue, { heartbeatTtlMs: 2_000, graderId: 'h18-survivor' }));
+    survivor = await createGrader(testConfig(queue, { heartbeatTtlMs: 2_000, graderId: 'h18-grader' }));
     await survivor.app.listen();
     const row = await fixtures.waitForFinal(submission.id);
 
