@@ -79,7 +79,8 @@ async function podmanEngine(bin: string, work: string): Promise<Engine> {
     name: 'podman',
     bin,
     describe: [`${version}`, ...notes].join(', '),
-    buildArgs: ['--layers'],
+    // The docker format keeps HEALTHCHECK and STOPSIGNAL (OCI images drop them).
+    buildArgs: ['--layers', '--format', 'docker'],
     async isHealthy(container) {
       // Without systemd nothing runs podman's health checks on a timer: run one now.
       try {

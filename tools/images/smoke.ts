@@ -158,6 +158,7 @@ async function main(): Promise<number> {
     process.env.KOODI_TAG = TAG;
     process.env.KOODI_IMAGE_PREFIX = 'koodi';
     process.env.KOODI_HTTP_PORT = String(port);
+    process.env.KOODI_GRADER_SECCOMP = join(ROOT, 'infra', 'compose.grader-seccomp.json');
     const composeArgs = [...compose.slice(1), '-p', PROJECT, ...composeFiles(engine)];
     const composeRun = (args: string[]) => run(compose[0], [...composeArgs, ...args]);
 
@@ -166,8 +167,17 @@ async function main(): Promise<number> {
       await composeRun(['up', '-d', '--no-deps', 'postgres', 'redis']);
       await waitHealthy(engine!, ['postgres', 'redis']);
     });
-    await stage('migrate (flyway)', () => composeRun(['run', '--rm', '--no-deps', 'migrate']));
-    await stage('content sync', () => composeRun(['run', '--rm', '--no-deps', 'content-sync']));
+    // One-shot jobs: started detached and awaited through the engine, whose exit code is
+    // reliable (podman-compose 1.0's `run` reports success whatever the container returned).
+    const job = async (service: string) => {
+      await composeRun(['up', '-d', '--no-deps', service]);
+      const id = await containerOf(engine!, service);
+      const code = Number((await runQuiet(engine!.bin, ['wait', id])).trim().split('\n').pop());
+      await run(engine!.bin, ['logs', '--tail', '40', id], { allowFailure: true });
+      if (code !== 0) throw new Error(`${service} exited with ${code}`);
+    };
+    await stage('migrate (flyway)', () => job('migrate'));
+    await stage('content sync', () => job('content-sync'));
     await stage('start api ×2 + grader ×2', async () => {
       await composeRun(['up', '-d', '--no-deps', 'api-1', 'api-2', 'grader-1', 'grader-2']);
       await waitHealthy(engine!, ['api-1', 'api-2', 'grader-1', 'grader-2']);
@@ -182,7 +192,13 @@ async function main(): Promise<number> {
         url: `http://127.0.0.1:${port}`,
         project: PROJECT,
         compose: [compose[0], ...composeArgs],
-        env: { KOODI_SECRETS_DIR: secretsDir, KOODI_TAG: TAG, KOODI_IMAGE_PREFIX: 'koodi', KOODI_HTTP_PORT: String(port) },
+        env: {
+          KOODI_SECRETS_DIR: secretsDir,
+          KOODI_TAG: TAG,
+          KOODI_IMAGE_PREFIX: 'koodi',
+          KOODI_HTTP_PORT: String(port),
+          KOODI_GRADER_SECCOMP: process.env.KOODI_GRADER_SECCOMP,
+        },
         work,
       };
       await mkdir(join(ROOT, '.data'), { recursive: true });
