@@ -8,7 +8,7 @@ import pg from 'pg';
 import { apiRoutes, type AssignmentSummary, type SubmissionView } from '@koodi/contracts';
 import { freePort } from '../stack/processes.ts';
 import { ensureDatabase, ensureServices, ROOT } from '../stack/services.ts';
-import { startStack, type RunningStack } from '../stack/stack.ts';
+import { stackRedisUrl, startStack, type RunningStack } from '../stack/stack.ts';
 import { migrateDatabase, NX, run, syncContent } from '../stack/steps.ts';
 import { ensurePrograms, RUNTIME_PROGRAMS } from '../stack/system.ts';
 import {
@@ -52,19 +52,14 @@ async function prepare(): Promise<Environment> {
     ? process.env.DATABASE_URL!
     : await ensureDatabase(services.postgresServerUrl, 'koodi_bench', true);
   log(await migrateDatabase(databaseUrl));
-  if (
-    (await syncContent({
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: services.redisUrl,
-    })) !== 0
-  )
+  const redisUrl = stackRedisUrl(services.redisUrl, 'bench', services.external);
+  if ((await syncContent({ ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl })) !== 0)
     throw new Error('content sync failed');
   const stack = await startStack({
     name: 'bench',
     port: await freePort(),
     databaseUrl,
-    redisUrl: services.redisUrl,
+    redisUrl,
     nginx: programs.get('nginx')!,
     apiReplicas: 2,
     graders: 2,
@@ -72,7 +67,7 @@ async function prepare(): Promise<Environment> {
     // One load generator stands in for a whole school here: the per-address flood guards
     // would otherwise cap it. The per-student limits stay as they are.
     nginxSubmissionRate: '100000r/s',
-    env: { NODE_ENV: 'production', RATE_LIMIT_IP_PER_MINUTE: '100000000' },
+    env: { NODE_ENV: 'production', RATE_LIMIT_IP_PER_MINUTE: '10000000' },
   });
   return {
     baseUrl: stack.url.replace('localhost', '127.0.0.1'),

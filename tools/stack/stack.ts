@@ -34,6 +34,17 @@ const API_MAIN = join(ROOT, 'apps/api/dist/main.js');
 const GRADER_MAIN = join(ROOT, 'apps/grader/dist/main.js');
 const WEB_ROOT = join(ROOT, 'apps/web/dist');
 
+// Stacks that share one local Redis keep their queues and caches apart in logical databases.
+const REDIS_DATABASE: Record<string, number> = { stack: 0, e2e: 1, bench: 2 };
+
+/** The Redis URL a stack named `name` uses on the local server (a caller's own URL is kept). */
+export function stackRedisUrl(redisUrl: string, name: string, external: boolean): string {
+  if (external) return redisUrl;
+  const url = new URL(redisUrl);
+  url.pathname = `/${REDIS_DATABASE[name] ?? 0}`;
+  return url.toString();
+}
+
 /** A stable cookie secret for local runs, so restarts keep students signed in. */
 function localCookieSecret(): string {
   const file = join(DATA_DIR, 'cookie-secret');

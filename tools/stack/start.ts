@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { isAlive, isPortFree } from './processes.ts';
 import { DATA_DIR, ensureDatabase, ensureServices } from './services.ts';
-import { startStack } from './stack.ts';
+import { stackRedisUrl, startStack } from './stack.ts';
 import { migrateDatabase, NX, progress, run, syncContent } from './steps.ts';
 import { ensurePrograms, RUNTIME_PROGRAMS } from './system.ts';
 
@@ -55,7 +55,8 @@ try {
     throw new Error('the build failed');
 
   p.step('Syncing assignments from content/');
-  const env = { ...process.env, DATABASE_URL: url, REDIS_URL: services.redisUrl };
+  const redisUrl = stackRedisUrl(services.redisUrl, 'stack', services.external);
+  const env = { ...process.env, DATABASE_URL: url, REDIS_URL: redisUrl };
   if ((await syncContent(env)) !== 0) throw new Error('content sync failed');
 
   p.step('Starting API replicas, graders and NGINX');
@@ -63,7 +64,7 @@ try {
     name: 'stack',
     port,
     databaseUrl: url,
-    redisUrl: services.redisUrl,
+    redisUrl,
     nginx: programs.get('nginx')!,
     apiReplicas: 2,
     graders: 2,

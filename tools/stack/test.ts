@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { freePort, isPortFree } from './processes.ts';
 import { ensureDatabase, ensureServices, ROOT } from './services.ts';
-import { startStack } from './stack.ts';
+import { stackRedisUrl, startStack } from './stack.ts';
 import { migrateDatabase, NX, progress, syncContent } from './steps.ts';
 import { countLine, emptyCounts } from './test-counts.ts';
 import { ensurePrograms, TEST_PROGRAMS } from './system.ts';
@@ -61,14 +61,15 @@ try {
     ? testDatabase
     : await ensureDatabase(serverUrl, 'koodi_e2e', true);
   p.log(await migrateDatabase(e2eDatabase));
-  const e2eEnv = { ...env, DATABASE_URL: e2eDatabase };
+  const e2eRedisUrl = stackRedisUrl(services.redisUrl, 'e2e', services.external);
+  const e2eEnv = { ...env, DATABASE_URL: e2eDatabase, REDIS_URL: e2eRedisUrl };
   if ((await syncContent(e2eEnv)) !== 0) failures.push('content sync');
   const port = Number(process.env.PORT ?? 8080);
   const stack = await startStack({
     name: 'e2e',
     port: (await isPortFree(port)) ? port : await freePort(),
     databaseUrl: e2eDatabase,
-    redisUrl: services.redisUrl,
+    redisUrl: e2eRedisUrl,
     nginx: programs.get('nginx')!,
     apiReplicas: 2,
     graders: 2,
