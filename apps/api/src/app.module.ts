@@ -16,6 +16,7 @@ import { infraProviders } from './infra/infra.providers';
 import { RedisSubscriber } from './infra/redis-subscriber.service';
 import { MeController } from './me/me.controller';
 import { ProgressService } from './me/progress.service';
+import { SolvedCache } from './me/solved-cache.service';
 import { Metrics } from './ops/metrics.service';
 import { OpsServer } from './ops/ops-server.service';
 import { Reconciler } from './reconciler/reconciler.service';
@@ -45,6 +46,7 @@ export class AppModule {
         SubmissionEvents,
         SubmissionStreams,
         ProgressService,
+        SolvedCache,
         HealthService,
         Metrics,
         OpsServer,

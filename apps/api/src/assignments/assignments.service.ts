@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { type AssignmentDetail, type AssignmentSummary, resolveLimits } from '@koodi/contracts';
-import { AssignmentRepository, type AssignmentEntity, SubmissionRepository } from '@koodi/db';
+import { AssignmentRepository, type AssignmentEntity } from '@koodi/db';
 import { ApiError } from '../http/api-error';
 import type { HttpAnswer } from '../http/http-answer';
+import { SolvedCache } from '../me/solved-cache.service';
 import { AssignmentCache, type CachedAnswer } from './assignment-cache.service';
 
 const ID_OR_SLUG = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(?:-[a-z0-9]+)*)$/;
@@ -14,7 +15,7 @@ export class AssignmentsService {
   constructor(
     private readonly cache: AssignmentCache,
     private readonly assignments: AssignmentRepository,
-    private readonly submissions: SubmissionRepository,
+    private readonly solvedCache: SolvedCache,
   ) {}
 
   /**
@@ -24,7 +25,7 @@ export class AssignmentsService {
   async list(userId: string | null, ifNoneMatch: string | undefined): Promise<HttpAnswer> {
     const answer = (await this.cache.get('list', () => this.loadList()))!;
     if (!userId) return publicAnswer(answer, ifNoneMatch);
-    const solved = new Set(await this.submissions.solvedAssignmentIds(userId));
+    const solved = await this.solvedCache.get(userId);
     const mine = answer.data.map((item) => (solved.has(item.id) ? { ...item, solved: true } : item));
     return { status: 200, json: JSON.stringify(mine), headers: { 'cache-control': 'private, no-store' } };
   }

@@ -12,12 +12,14 @@ type Listener = (event: SubmissionEvent | null) => void;
 export class SubmissionEvents implements OnModuleInit {
   private readonly logger = new Logger(SubmissionEvents.name);
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly everything: Listener[] = [];
 
   constructor(private readonly subscriber: RedisSubscriber) {}
 
   async onModuleInit(): Promise<void> {
     await this.subscriber.subscribe(SUBMISSION_EVENTS_CHANNEL, (message) => this.dispatch(message));
     this.subscriber.onResync(() => {
+      for (const listener of this.everything) listener(null);
       for (const set of this.listeners.values()) for (const listener of set) listener(null);
     });
   }
@@ -31,6 +33,11 @@ export class SubmissionEvents implements OnModuleInit {
       set.delete(listener);
       if (set.size === 0 && this.listeners.get(submissionId) === set) this.listeners.delete(submissionId);
     };
+  }
+
+  /** Every event of every submission (and `null` after a reconnect). */
+  onAny(listener: Listener): void {
+    this.everything.push(listener);
   }
 
   get listenerCount(): number {
@@ -47,7 +54,9 @@ export class SubmissionEvents implements OnModuleInit {
       this.logger.warn('ignored a malformed submission event');
       return;
     }
-    const set = typeof event?.submissionId === 'string' ? this.listeners.get(event.submissionId) : undefined;
+    if (typeof event?.submissionId !== 'string') return;
+    for (const listener of this.everything) listener(event);
+    const set = this.listeners.get(event.submissionId);
     if (set) for (const listener of [...set]) listener(event);
   }
 }

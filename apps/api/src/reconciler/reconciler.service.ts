@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import {
-  type Feedback,
-  MAX_GRADING_ATTEMPTS,
-  SUBMISSION_EVENTS_CHANNEL,
-  SUBMISSION_GRADED,
-  type SubmissionEvent,
-} from '@koodi/contracts';
+import { type Feedback, MAX_GRADING_ATTEMPTS } from '@koodi/contracts';
 import { type ChangedSubmission, SubmissionRepository } from '@koodi/db';
 import { Redis } from 'ioredis';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
+import { publishGraded } from '../events/publish-submission-events';
 import { REDIS } from '../infra/infra.providers';
 import { GradingQueue, type GradingQueuePort } from '../submissions/grading-queue.service';
 
@@ -108,15 +103,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     return report;
   }
 
-  private async publish(changed: ChangedSubmission[]): Promise<void> {
-    for (const row of changed) {
-      const event: SubmissionEvent = {
-        event: SUBMISSION_GRADED,
-        submissionId: row.id,
-        userId: row.userId,
-        status: row.status,
-      };
-      await this.redis.publish(SUBMISSION_EVENTS_CHANNEL, JSON.stringify(event));
-    }
+  private publish(changed: ChangedSubmission[]): Promise<void> {
+    return publishGraded(this.redis, changed);
   }
 }

@@ -37,6 +37,8 @@ describe(SubmissionsService.name, () => {
       new AddressGuard(config),
       { hit: async () => ({ allowed, retryAfterSeconds: 17 }) } as never,
       queue,
+      { invalidate: () => undefined } as never,
+      { publish: async () => 0 } as never,
     );
   });
 

@@ -22,6 +22,10 @@ import { IdentityService } from '../identity/identity.service';
 import { AddressGuard } from '../identity/address-guard.service';
 import { GradingQueue, type GradingQueuePort } from './grading-queue.service';
 import { RateLimiter } from './rate-limiter.service';
+import { Redis } from 'ioredis';
+import { publishGraded } from '../events/publish-submission-events';
+import { REDIS } from '../infra/infra.providers';
+import { SolvedCache } from '../me/solved-cache.service';
 import { toHistoryItem, toSubmissionView } from './submission-view';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -42,6 +46,8 @@ export class SubmissionsService {
     private readonly addressGuard: AddressGuard,
     private readonly rateLimiter: RateLimiter,
     @Inject(GradingQueue) private readonly queue: GradingQueuePort,
+    private readonly solvedCache: SolvedCache,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   /**
@@ -128,7 +134,12 @@ export class SubmissionsService {
   }
 
   private async afterInsert(row: SubmissionEntity): Promise<HttpAnswer> {
-    if (isFinalStatus(row.status)) return privateJson(200, toSubmissionView(row, null));
+    if (isFinalStatus(row.status)) {
+      // A verdict reused at once: other replicas learn of it (solved flags) as from the grader.
+      this.solvedCache.invalidate(row.userId);
+      await publishGraded(this.redis, [{ id: row.id, userId: row.userId, status: row.status }]).catch(() => undefined);
+      return privateJson(200, toSubmissionView(row, null));
+    }
     if (row.duplicateOf) {
       // Joined an identical submission in flight: its verdict will be ours, no job of our own.
       const [changed] = await this.submissions.finalizeJoined(row.id);
@@ -161,6 +172,7 @@ export class SubmissionsService {
   }
 
   async view(row: SubmissionEntity): Promise<SubmissionView> {
+    if (row.status === 'passed') this.solvedCache.invalidate(row.userId);
     const position = row.status === 'queued' ? await this.safePosition(row.duplicateOf ?? row.id) : null;
     return toSubmissionView(row, position);
   }
