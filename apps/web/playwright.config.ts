@@ -10,14 +10,16 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 export default defineConfig({
   testDir: here('./e2e'),
   testMatch: '**/*.e2e.ts',
-  outputDir: here('./test-results'),
+  // Artifacts go to the workspace's top-level test-results/ and playwright-report/, which git and
+  // eslint already ignore (the HTML report carries bundled scripts that must not be linted).
+  outputDir: here('../../test-results/web-e2e'),
   timeout: 45_000,
   expect: { timeout: 15_000 },
   fullyParallel: true,
   workers: Number(process.env.E2E_WORKERS ?? 2),
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
-  reporter: [['list'], ['html', { outputFolder: here('./playwright-report'), open: 'never' }]],
+  reporter: [['list'], ['html', { outputFolder: here('../../playwright-report/web-e2e'), open: 'never' }]],
   use: {
     baseURL: process.env.BASE_URL ?? 'http://localhost:8080',
     browserName: 'chromium',

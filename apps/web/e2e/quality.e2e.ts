@@ -109,6 +109,7 @@ test.describe('quality', () => {
         const student = await studentWithHistory(page);
         await expect(page.getByTestId('test-result').first()).toBeVisible();
         await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+        await page.mouse.move(0, 0);
 
         const shots: [string, () => Promise<void>][] = [
           [`assignment-${device}-${scheme}.png`, async () => undefined],
