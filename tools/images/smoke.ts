@@ -215,7 +215,10 @@ async function main(): Promise<number> {
     if (engine && composeStarted && !keep) {
       const compose = await composeOf(engine);
       await stage('tear down', () =>
-        run(compose[0], [...compose.slice(1), '-p', PROJECT, ...composeFiles(engine!), 'down', '-v'], { allowFailure: true }),
+        run(compose[0], [...compose.slice(1), '-p', PROJECT, ...composeFiles(engine!), 'down', '-v'], { allowFailure: true }).then(
+          // podman-compose 1.0 leaves the project's network behind.
+          () => run(engine!.bin, ['network', 'rm', `${PROJECT}_default`], { allowFailure: true }),
+        ),
       ).catch(() => undefined);
     }
     if (!keep) await rm(work, { recursive: true, force: true });
