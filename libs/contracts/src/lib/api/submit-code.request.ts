@@ -1,8 +1,5 @@
 import { z } from 'zod';
 
-/** Largest accepted source, in bytes of UTF-8. */
-export const MAX_CODE_BYTES = 64 * 1024;
-
 export const submitCodeRequestSchema = z.object({
   code: z
     .string({ error: 'code must be a string' })
