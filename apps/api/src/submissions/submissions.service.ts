@@ -14,18 +14,18 @@ import {
   SubmissionRepository,
 } from '@koodi/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { API_CONFIG, type ApiConfig } from '../config/api.config';
+import { Redis } from 'ioredis';
 import { AssignmentsService } from '../assignments/assignments.service';
+import { API_CONFIG, type ApiConfig } from '../config/api.config';
+import { publishGraded } from '../events/publish-submission-events';
 import { ApiError } from '../http/api-error';
 import { type HttpAnswer, privateJson } from '../http/http-answer';
-import { IdentityService } from '../identity/identity.service';
 import { AddressGuard } from '../identity/address-guard.service';
-import { GradingQueue, type GradingQueuePort } from './grading-queue.service';
-import { RateLimiter } from './rate-limiter.service';
-import { Redis } from 'ioredis';
-import { publishGraded } from '../events/publish-submission-events';
+import { IdentityService } from '../identity/identity.service';
 import { REDIS } from '../infra/infra.providers';
 import { SolvedCache } from '../me/solved-cache.service';
+import { GradingQueue, type GradingQueuePort } from './grading-queue.service';
+import { RateLimiter } from './rate-limiter.service';
 import { toHistoryItem, toSubmissionView } from './submission-view';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -60,7 +60,7 @@ export class SubmissionsService {
     const idempotencyKey = parseIdempotencyKey(request.headers['idempotency-key']);
     this.addressGuard.check(request);
     const assignment = (await this.assignments.find(assignmentIdOrSlug)).data;
-    let userId = await this.identity.ensure(request, reply);
+    let userId = await this.identity.ensure(request, reply, true);
 
     const rate = await this.rateLimiter.hit(`submissions:${userId}`, this.config.rateLimitSubmissionsPerMinute);
     if (!rate.allowed) {
@@ -91,7 +91,7 @@ export class SubmissionsService {
     } catch (error) {
       if (isForeignKeyViolation(error)) {
         // The cookie names a user the database no longer has (e.g. a reset): start afresh.
-        userId = await this.identity.create(request, reply);
+        userId = await this.identity.create(request, reply, true);
         row = await this.insertOrExplain({ ...submission, userId }, idempotencyKey);
       } else {
         row = await this.explainConflict(error, userId, idempotencyKey);
