@@ -150,6 +150,20 @@ export class GradingFixtures {
     }
   }
 
+  /**
+   * Waits until the queue holds exactly `expected` (an ack lands just after the verdict commit),
+   * then returns what it holds, so a caller's assertion reports the actual lengths on a timeout.
+   */
+  async settledQueue(expected: { queued: number; processing: number; dead: number }, timeoutMs = 10_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const lengths = await this.queueLengths();
+      const same = (Object.keys(expected) as (keyof typeof expected)[]).every((k) => lengths[k] === expected[k]);
+      if (same || Date.now() > deadline) return lengths;
+      await sleep(25);
+    }
+  }
+
   /** Messages in this queue, its processing lists and dead letters, for "nothing left behind" checks. */
   async queueLengths(): Promise<{ queued: number; processing: number; dead: number }> {
     await this.redis.connect().catch(() => undefined);

@@ -131,6 +131,6 @@ describe(`${GradingService.name} through the real queue, sandbox and database`, 
     assert.equal(row.status, 'passed');
     assert.equal(row.attempts, 1);
     assert.ok(row.gradingMs! >= 2_500, `graded in ${row.gradingMs} ms`);
-    assert.deepEqual(await fixtures.queueLengths(), { queued: 0, processing: 0, dead: 0 });
+    assert.deepEqual(await fixtures.settledQueue({ queued: 0, processing: 0, dead: 0 }), { queued: 0, processing: 0, dead: 0 });
   });
 });

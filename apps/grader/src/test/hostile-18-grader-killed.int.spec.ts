@@ -52,11 +52,7 @@ describe('HOSTILE 18: a grader SIGKILLed mid-job', () => {
 
     assert.equal(row.status, 'passed');
     assert.equal(row.attempts, 2, 'the victim started it once, the survivor once more');
-    await fixtures.waitFor(async () => {
-      const lengths = await fixtures.queueLengths();
-      return lengths.queued === 0 && lengths.processing === 0;
-    }, 'the queue to drain');
-    assert.equal((await fixtures.queueLengths()).dead, 0);
+    assert.deepEqual(await fixtures.settledQueue({ queued: 0, processing: 0, dead: 0 }), { queued: 0, processing: 0, dead: 0 });
     assert.equal(graded.filter((e) => e.submissionId === submission.id).length, 1);
   });
 });
