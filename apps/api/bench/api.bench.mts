@@ -1,5 +1,6 @@
 // Load test of one running API replica with autocannon (127.0.0.1 only):
 //   node apps/api/bench/api.bench.mts [--url http://127.0.0.1:3000] [--seconds 10] [--connections 10]
+//     [--cookie koodi_id|__Host-koodi_id] [--only get|post]
 // Needs DATABASE_URL (to create the students up front) and COOKIE_SECRET when the API has one.
 // Run the API with RATE_LIMIT_IP_PER_MINUTE=0: every request comes from one address here.
 import { createHmac, randomUUID } from 'node:crypto';
@@ -16,6 +17,7 @@ const seconds = Number(arg('seconds', '10'));
 const connections = Number(arg('connections', '10'));
 const secret = process.env.COOKIE_SECRET || 'koodi-development-cookie-secret-not-for-production';
 const cookieName = arg('cookie', 'koodi_id');
+const only = arg('only', 'all');
 const sign = (value: string) => `${value}.${createHmac('sha256', secret).update(value).digest('base64').replace(/=+$/, '')}`;
 
 async function run(title: string, options: autocannon.Options) {
@@ -33,9 +35,12 @@ if (list.length === 0) throw new Error('no assignments: run npm run content:sync
 const assignmentId = list[0].id;
 
 // Warm-up, then the cached read.
-await autocannon({ url: `${url}/api/assignments`, duration: 2, connections });
-await run('GET /api/assignments (cached)', { url: `${url}/api/assignments` });
-await run(`GET /api/assignments/:id (cached)`, { url: `${url}/api/assignments/${assignmentId}` });
+if (only !== 'post') {
+  await autocannon({ url: `${url}/api/assignments`, duration: 2, connections });
+  await run('GET /api/assignments (cached)', { url: `${url}/api/assignments` });
+  await run(`GET /api/assignments/:id (cached)`, { url: `${url}/api/assignments/${assignmentId}` });
+}
+if (only === 'get') process.exit(0);
 
 // Accepted submissions: one fresh student per request (a student may have one in flight).
 const students = Math.ceil(seconds * 6000) + 2000;

@@ -105,8 +105,13 @@ export class SubmissionRepository {
    * Throws the same unique violations as insertQueued.
    */
   async insertDeduped(submission: NewSubmission): Promise<SubmissionEntity> {
-    const [row] = await this.submissions.query(
-      `WITH source AS (
+    // The hottest write of the API: a named statement is planned once per connection.
+    const pool = (this.submissions.manager.connection.driver as unknown as { master: PreparedQueryPool }).master;
+    const {
+      rows: [row],
+    } = await pool.query({
+      name: 'koodi_submissions_insert_deduped',
+      text: `WITH source AS (
          SELECT id, status, verdict, feedback FROM submissions
           WHERE assignment_id = $1 AND assignment_version = $2 AND code_sha256 = $5
             AND (status IN ('passed', 'failed') OR (status IN ('queued', 'grading') AND duplicate_of IS NULL))
@@ -124,7 +129,7 @@ export class SubmissionRepository {
               CASE WHEN source.status IN ('passed', 'failed') THEN 0 END
          FROM (SELECT 1) AS one LEFT JOIN source ON true
        RETURNING *`,
-      [
+      values: [
         submission.assignmentId,
         submission.assignmentVersion,
         submission.userId,
@@ -132,7 +137,7 @@ export class SubmissionRepository {
         submission.codeSha256,
         submission.idempotencyKey ?? null,
       ],
-    );
+    });
     return submissionFromRow(row);
   }
 
@@ -352,4 +357,9 @@ export function submissionFromRow(row: Record<string, unknown>): SubmissionEntit
     gradedAt: row['graded_at'] ?? null,
     gradingMs: row['grading_ms'] ?? null,
   });
+}
+
+/** The pg pool under TypeORM, for named (prepared) statements. */
+interface PreparedQueryPool {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Array<Record<string, unknown>> }>;
 }
