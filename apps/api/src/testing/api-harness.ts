@@ -63,6 +63,8 @@ export async function startTestApi(overrides: Partial<ApiConfig> = {}, env: Node
     users: new UserRepository(dataSource),
     async close() {
       await app.close();
+      const queue = config.gradingQueue;
+      await redis.del(queue, `${queue}:dead`, `${queue}:attempts`, `${queue}:consumers`, `${queue}:reconciler:lock`);
       await redis.quit();
     },
   };
