@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { AssignmentRepository, createDataSource, SubmissionRepository, UserRepository } from '@koodi/db';
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -42,8 +42,18 @@ export const infraProviders: Provider[] = [
   {
     provide: REDIS,
     inject: [API_CONFIG],
-    useFactory: (config: ApiConfig) =>
-      new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true }),
+    useFactory: (config: ApiConfig) => {
+      const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
+      // ioredis reconnects by itself; say so once in a while instead of on every attempt.
+      const logger = new Logger('Redis');
+      let lastLogged = 0;
+      redis.on('error', (error: Error) => {
+        if (Date.now() - lastLogged < 5_000) return;
+        lastLogged = Date.now();
+        logger.warn(`redis: ${error.message}`);
+      });
+      return redis;
+    },
   },
   { provide: UserRepository, inject: [DATA_SOURCE], useFactory: (ds: DataSource) => new UserRepository(ds) },
   {

@@ -29,7 +29,12 @@ export class RedisSubscriber implements OnApplicationShutdown {
       if (connectedBefore) for (const resync of this.resyncListeners) resync();
       connectedBefore = true;
     });
-    this.connection.on('error', (error: Error) => this.logger.warn(`subscriber: ${error.message}`));
+    let lastLogged = 0;
+    this.connection.on('error', (error: Error) => {
+      if (Date.now() - lastLogged < 5_000) return;
+      lastLogged = Date.now();
+      this.logger.warn(`subscriber: ${error.message}`);
+    });
   }
 
   async subscribe(channel: string, listener: Listener): Promise<void> {

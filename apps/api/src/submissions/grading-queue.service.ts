@@ -41,7 +41,7 @@ export class GradingQueue implements GradingQueuePort, OnApplicationShutdown {
   async enqueue(submissionId: string): Promise<number | null> {
     await this.client.enqueue(GRADE_SUBMISSION, { submissionId } satisfies GradeSubmissionJob);
     // Pushed at the tail: its place is the length, unless a grader was quicker (then null).
-    const length = await this.inspector.length();
+    const length = await this.inspector.length().catch(() => 0);
     return length > 0 ? length : null;
   }
 

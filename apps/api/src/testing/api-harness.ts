@@ -53,6 +53,7 @@ export async function startTestApi(overrides: Partial<ApiConfig> = {}, env: Node
   const port = typeof address === 'object' && address ? address.port : 0;
   const dataSource = app.get<DataSource>(DATA_SOURCE);
   const redis = new Redis(config.redisUrl);
+  redis.on('error', () => undefined);
   return {
     app,
     url: `http://127.0.0.1:${port}`,
