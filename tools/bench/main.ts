@@ -184,7 +184,7 @@ async function main() {
     );
 
     // Each accepted POST needs a student with nothing in flight: one new student per request.
-    const postSeconds = Math.min(SECONDS, 3);
+    const postSeconds = Math.min(SECONDS, 2);
     const studentsNeeded = Math.ceil(5000 * (postSeconds * RUNS + 1));
     console.log(`Scenario: POST submission (creating ${studentsNeeded} students first)`);
     const students = await createStudents(baseUrl, studentsNeeded, 16);
@@ -200,15 +200,23 @@ async function main() {
       }),
       expectStatus: [202],
     };
+    // In production graders run on machines of their own; here they share the two cores with
+    // the API, so they are paused while the API's accept rate is measured, then the queue they
+    // come back to measures grading throughput on its own.
+    const graders = [...(env.stack?.processes ?? [])].filter(([name]) => name.startsWith('grader'));
+    for (const [, child] of graders) child.kill('SIGSTOP');
     const postPhaseStart = new Date();
     results.push(
       await medianOfRuns(
-        'POST submission (distinct code, new students)',
+        graders.length
+          ? 'POST submission (accepted; graders paused)'
+          : 'POST submission (accepted)',
         RUNS,
         () => runLoad({ ...postOptions, seconds: 1 }),
         () => runLoad({ ...postOptions, seconds: postSeconds }),
       ),
     );
+    for (const [, child] of graders) child.kill('SIGCONT');
     const postPhaseEnd = new Date();
 
     if (env.databaseUrl) {
@@ -275,7 +283,7 @@ async function measureGrading(databaseUrl: string, from: Date, postEnd: Date) {
       gradingMsP99: Number(r.sandbox_p99),
     };
     log(
-      `${result.graded} graded (${result.passed} passed): ${result.gradedPerSecEndToEnd.toFixed(0)}/s end to end, ${result.gradedPerSecDrain.toFixed(0)}/s while draining`,
+      `${result.graded} graded (${result.passed} passed): ${result.gradedPerSecDrain.toFixed(0)}/s draining the queue`,
     );
     return result;
   } finally {
@@ -383,9 +391,9 @@ function report(results: ScenarioResult[], extra: Record<string, unknown>) {
     | undefined;
   if (grading) {
     rows.push([
-      'grading throughput (accept → verdict committed)',
+      'grading (queued → sandbox → verdict committed; p = grading ms)',
       String(grading.graded),
-      grading.gradedPerSecEndToEnd.toFixed(0),
+      grading.gradedPerSecDrain.toFixed(0),
       formatMs(grading.gradingMsP50),
       formatMs(grading.gradingMsP99),
       '0',
