@@ -92,7 +92,6 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
           API_HOST: '127.0.0.1',
           API_PORT: String(port),
           OPS_PORT: String(opsPort),
-          INSTANCE_ID: `api-${i}`,
         };
         const child = startLogged(process.execPath, [API_MAIN], join(dir, `api-${i}.log`), {
           env,
