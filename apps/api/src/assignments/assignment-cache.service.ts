@@ -17,6 +17,9 @@ export interface CachedAnswer<T> {
   data: T;
 }
 
+/** Far more than a course has assignments; caps what unknown slugs can fill. */
+const MAX_LOCAL_ENTRIES = 1_000;
+
 interface LocalEntry {
   answer: CachedAnswer<unknown> | null;
   expiresAt: number;
@@ -77,7 +80,9 @@ export class AssignmentCache implements OnModuleInit {
     void promise.then(
       (answer) => {
         if (generation !== this.generation || this.config.localCacheSeconds === 0) return;
-        // Misses are kept locally only, and briefly: they cost a database read each.
+        // Misses are kept locally only, and briefly: they cost a database read each. Keys come
+        // from request paths, so the map is bounded: the oldest entry goes first.
+        if (this.local.size >= MAX_LOCAL_ENTRIES) this.local.delete(this.local.keys().next().value!);
         this.local.set(key, { answer, expiresAt: Date.now() + this.config.localCacheSeconds * 1000 });
       },
       () => undefined,

@@ -3,6 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { ApiError } from '../http/api-error';
 
+const MAX_ADDRESSES = 100_000;
+
 /**
  * A coarse flood guard per client address on the writing endpoints, counted in this process
  * only (no I/O). It must let a whole classroom behind one NAT address through: the real
@@ -23,6 +25,8 @@ export class AddressGuard {
       this.windowStart = window;
       this.counts = new Map();
     }
+    // Addresses are cheap to rotate (IPv6): past the cap, forget the window rather than grow.
+    if (this.counts.size >= MAX_ADDRESSES && !this.counts.has(request.ip)) this.counts = new Map();
     const count = (this.counts.get(request.ip) ?? 0) + 1;
     this.counts.set(request.ip, count);
     if (count > limit) {

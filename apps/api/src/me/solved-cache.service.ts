@@ -3,7 +3,8 @@ import { SubmissionRepository } from '@koodi/db';
 import { SubmissionEvents } from '../events/submission-events.service';
 
 const TTL_MS = 30_000;
-const MAX_ENTRIES = 50_000;
+/** Enough for a large course online at once, small enough to stay a few MB per replica. */
+const MAX_ENTRIES = 10_000;
 
 interface Entry {
   solved: Promise<Set<string>>;
