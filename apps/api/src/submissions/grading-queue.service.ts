@@ -1,6 +1,6 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { GRADE_SUBMISSION, type GradeSubmissionJob } from '@koodi/contracts';
-import { QueueInspector, queueKeys, RedisListClient } from '@koodi/queue';
+import { JsonQueueSerializer, QueueInspector, queueKeys } from '@koodi/queue';
 import { Redis } from 'ioredis';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { REDIS } from '../infra/infra.providers';
@@ -17,10 +17,15 @@ export interface GradingQueuePort {
   oldestAgeMs(): Promise<number | null>;
 }
 
-/** The grading queue of @koodi/queue; the submission id is the message id, so it can be found. */
+/**
+ * The grading queue of @koodi/queue; the submission id is the message id, so it can be found.
+ * Jobs are pushed on the shared (auto-pipelined) connection in the envelope the queue's own
+ * serializer writes, and LPUSH answers the length right after the push, which is the job's place:
+ * one round trip per submission instead of a push and a separate length.
+ */
 @Injectable()
-export class GradingQueue implements GradingQueuePort, OnApplicationShutdown {
-  private readonly client: RedisListClient;
+export class GradingQueue implements GradingQueuePort {
+  private readonly serializer = new JsonQueueSerializer();
   private readonly inspector: QueueInspector;
   private readonly keys: ReturnType<typeof queueKeys>;
 
@@ -28,21 +33,14 @@ export class GradingQueue implements GradingQueuePort, OnApplicationShutdown {
     @Inject(API_CONFIG) config: ApiConfig,
     @Inject(REDIS) private readonly redis: Redis,
   ) {
-    this.client = new RedisListClient({
-      redisUrl: config.redisUrl,
-      queue: config.gradingQueue,
-      messageIdOf: (_pattern, data) => (data as GradeSubmissionJob).submissionId,
-      redis: { maxRetriesPerRequest: 2 },
-    });
     this.inspector = new QueueInspector(redis, config.gradingQueue);
     this.keys = queueKeys(config.gradingQueue);
   }
 
   async enqueue(submissionId: string): Promise<number | null> {
-    await this.client.enqueue(GRADE_SUBMISSION, { submissionId } satisfies GradeSubmissionJob);
-    // Pushed at the tail: its place is the length, unless a grader was quicker (then null).
-    const length = await this.inspector.length().catch(() => 0);
-    return length > 0 ? length : null;
+    const data: GradeSubmissionJob = { submissionId };
+    const envelope = { id: submissionId, pattern: GRADE_SUBMISSION, data, enqueuedAt: Date.now() };
+    return this.redis.lpush(this.keys.queue, this.serializer.serialize(envelope));
   }
 
   positionOf(submissionId: string): Promise<number | null> {
@@ -73,9 +71,5 @@ export class GradingQueue implements GradingQueuePort, OnApplicationShutdown {
 
   oldestAgeMs(): Promise<number | null> {
     return this.inspector.oldestAgeMs();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.client.close();
   }
 }
