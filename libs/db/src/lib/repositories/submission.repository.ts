@@ -128,7 +128,8 @@ export class SubmissionRepository {
               CASE WHEN source.status IN ('passed', 'failed') THEN now() END,
               CASE WHEN source.status IN ('passed', 'failed') THEN 0 END
          FROM (SELECT 1) AS one LEFT JOIN source ON true
-       RETURNING *`,
+       RETURNING id, assignment_id, assignment_version, user_id, code_sha256, status, verdict, feedback, attempts,
+                 duplicate_of, idempotency_key, created_at, started_at, graded_at, grading_ms`,
       values: [
         submission.assignmentId,
         submission.assignmentVersion,
@@ -138,7 +139,8 @@ export class SubmissionRepository {
         submission.idempotencyKey ?? null,
       ],
     });
-    return submissionFromRow(row);
+    // The code (up to 64 KB) is not sent back: the caller has it.
+    return submissionFromRow({ ...row, code: submission.code });
   }
 
   /**
