@@ -31,9 +31,9 @@ export interface RunningStack {
 }
 
 const API_MAIN = join(ROOT, 'apps/api/dist/main.js');
-// The same V8 heap settings as the API image: a small young generation and slow heap growth keep
+// The same V8 heap settings as the images: a small young generation and slow heap growth keep
 // a replica near 145 MB under load instead of letting garbage pile up (apps/api/README.md).
-const API_V8_FLAGS = ['--max-semi-space-size=2', '--heap-growing-percent=20'];
+const V8_FLAGS = ['--max-semi-space-size=2', '--heap-growing-percent=20'];
 const GRADER_MAIN = join(ROOT, 'apps/grader/dist/main.js');
 const WEB_ROOT = join(ROOT, 'apps/web/dist');
 
@@ -98,7 +98,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         };
         const child = startLogged(
           process.execPath,
-          [...API_V8_FLAGS, API_MAIN],
+          [...V8_FLAGS, API_MAIN],
           join(dir, `api-${i}.log`),
           {
             env,
@@ -127,10 +127,15 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
           OPS_PORT: String(opsPort),
           GRADER_ID: `grader-${i}-${process.pid}`,
         };
-        const child = startLogged(process.execPath, [GRADER_MAIN], join(dir, `grader-${i}.log`), {
-          env,
-          cwd: ROOT,
-        });
+        const child = startLogged(
+          process.execPath,
+          [...V8_FLAGS, GRADER_MAIN],
+          join(dir, `grader-${i}.log`),
+          {
+            env,
+            cwd: ROOT,
+          },
+        );
         processes.set(`grader-${i}`, child);
         await waitFor(`grader-${i}`, () => canConnect(opsPort), 60_000, child);
         options.log(`grader-${i} ready (metrics on :${opsPort})`);
