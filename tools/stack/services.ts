@@ -112,15 +112,16 @@ export async function stopServices(state = readState()): Promise<void> {
 async function startPostgres(postgres: string, initdb: string, log: (line: string) => void) {
   const dir = join(DATA_DIR, 'postgres');
   const runAs = postgresRunAs();
-  const asUser = (command: string, args: string[]): [string, string[]] =>
-    runAs ? ['runuser', ['-u', runAs.user, '--', command, ...args]] : [command, args];
+  // Started as that user directly (not through runuser), so the pid recorded is PostgreSQL's own
+  // and a stop signal reaches it.
+  const identity = runAs ? { uid: runAs.uid, gid: runAs.gid } : {};
 
   if (!existsSync(join(dir, 'PG_VERSION'))) {
     log('creating a PostgreSQL cluster in .data/postgres');
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (runAs) chownSync(dir, runAs.uid, runAs.gid);
-    const [command, args] = asUser(initdb, [
+    const args = [
       '-D',
       dir,
       '-A',
@@ -131,17 +132,18 @@ async function startPostgres(postgres: string, initdb: string, log: (line: strin
       'UTF8',
       '--no-locale',
       '--no-sync',
-    ]);
-    const result = spawnSync(command, args, { encoding: 'utf8' });
+    ];
+    const result = spawnSync(initdb, args, { encoding: 'utf8', cwd: DATA_DIR, ...identity });
     if (result.status !== 0) throw new Error(`initdb failed:\n${result.stdout}${result.stderr}`);
   }
+  await stopLeftoverPostmaster(dir);
   const port = await freePort();
   const logFile = join(DATA_DIR, 'postgres.log');
   if (runAs) {
     writeFileSync(logFile, '', { flag: 'a' });
     chownSync(logFile, runAs.uid, runAs.gid);
   }
-  const [command, args] = asUser(postgres, [
+  const args = [
     '-D',
     dir,
     '-p',
@@ -152,12 +154,27 @@ async function startPostgres(postgres: string, initdb: string, log: (line: strin
     'unix_socket_directories=',
     '-c',
     'max_connections=200',
-  ]);
-  const child = startLogged(command, args, logFile, { detached: true });
+  ];
+  const child = startLogged(postgres, args, logFile, {
+    detached: true,
+    cwd: DATA_DIR,
+    ...identity,
+  });
   child.unref();
   await waitFor('PostgreSQL', () => pgReady(port), 30_000, child);
   log(`PostgreSQL ready on 127.0.0.1:${port}`);
   return { pid: child.pid!, port };
+}
+
+/** A server of ours still running on this cluster with no record of it (e.g. its starter was killed). */
+async function stopLeftoverPostmaster(dir: string): Promise<void> {
+  let pid = 0;
+  try {
+    pid = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return;
+  }
+  if (pid && isAlive(pid)) await stopProcess(pid, 15_000, 'SIGINT');
 }
 
 async function pgReady(port: number): Promise<boolean> {
