@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import type { AssignmentFileName } from './content.hash.ts';
 
 /** A small valid assignment: double(x) returns 2 * x. */
-export function assignmentFiles(position: number, module = 'double'): Record<AssignmentFileName, string> {
+export function assignmentFiles(
+  position: number,
+  module = 'double',
+): Record<AssignmentFileName, string> {
   return {
     'assignment.md': `---\ntitle: Double ${position}\nposition: ${position}\nmodule: ${module}\n---\n\nReturn twice the number.\n`,
     'starter.py': 'def double(x):\n    return None\n',

@@ -27,7 +27,9 @@ describe(loadContent.name, () => {
 
   it('loads a valid folder: slug from the folder name, handout without front matter, content hash', async () => {
     await content.write('01-double', {
-      'assignment.md': frontMatter('title: Double it\nposition: 1\nmodule: double\nlimits:\n  cpuSeconds: 1\n  memoryMb: 128'),
+      'assignment.md': frontMatter(
+        'title: Double it\nposition: 1\nmodule: double\nlimits:\n  cpuSeconds: 1\n  memoryMb: 128',
+      ),
     });
 
     const { assignments, problems } = await sut(content.dir);
@@ -56,7 +58,10 @@ describe(loadContent.name, () => {
     const { assignments, problems } = await sut(content.dir);
 
     assert.deepEqual(problems, [{ folder: '02-broken', message: 'tests.py is missing' }]);
-    assert.deepEqual(assignments.map((a) => a.folder), ['01-double']);
+    assert.deepEqual(
+      assignments.map((a) => a.folder),
+      ['01-double'],
+    );
   });
 
   it('reports every bad front matter field', async () => {
@@ -70,14 +75,27 @@ describe(loadContent.name, () => {
 
     assert.deepEqual(assignments, []);
     const messages = messagesOf(problems, '01-bad').join('\n');
-    for (const field of ['title', 'position', 'module', 'colour', 'limits.cpuSeconds', 'limits.memoryMb']) {
-      assert.match(messages, new RegExp(`front matter: ${field.replace('.', '\\.')}:`), `expected a problem for ${field}`);
+    for (const field of [
+      'title',
+      'position',
+      'module',
+      'colour',
+      'limits.cpuSeconds',
+      'limits.memoryMb',
+    ]) {
+      assert.match(
+        messages,
+        new RegExp(`front matter: ${field.replace('.', '\\.')}:`),
+        `expected a problem for ${field}`,
+      );
     }
   });
 
   it('reports a missing field and front matter that is not YAML or not there', async () => {
     await content.write('01-no-module', { 'assignment.md': frontMatter('title: T\nposition: 1') });
-    await content.write('02-not-yaml', { 'assignment.md': frontMatter('title: [unclosed\nposition: 2') });
+    await content.write('02-not-yaml', {
+      'assignment.md': frontMatter('title: [unclosed\nposition: 2'),
+    });
     await content.write('03-none', { 'assignment.md': 'Just a handout.\n' });
 
     const { problems } = await sut(content.dir);
@@ -98,7 +116,10 @@ describe(loadContent.name, () => {
       { folder: '02-second', message: 'position 2 is also used by 02-third' },
       { folder: '02-third', message: 'position 2 is also used by 02-second' },
     ]);
-    assert.deepEqual(assignments.map((a) => a.folder), ['01-first']);
+    assert.deepEqual(
+      assignments.map((a) => a.folder),
+      ['01-first'],
+    );
   });
 
   it('reports a duplicate slug', async () => {
@@ -124,12 +145,15 @@ describe(loadContent.name, () => {
     assert.deepEqual(assignments, []);
     assert.match(messagesOf(problems, 'hello').join(), /folder name must be <number>-<slug>/);
     assert.match(messagesOf(problems, '02-Hello').join(), /folder name must be <number>-<slug>/);
-    assert.deepEqual(messagesOf(problems, '03-third'), ['folder number 03 and front matter position 4 differ']);
+    assert.deepEqual(messagesOf(problems, '03-third'), [
+      'folder number 03 and front matter position 4 differ',
+    ]);
   });
 
   it('reports Python files that do not compile, naming the file and line', async () => {
     await content.write('01-syntax', {
-      'tests.py': 'import unittest\n\nclass T(unittest.TestCase):\n    def test_x(self)\n        pass\n',
+      'tests.py':
+        'import unittest\n\nclass T(unittest.TestCase):\n    def test_x(self)\n        pass\n',
       'starter.py': 'def double(x):\n',
     });
 
@@ -138,8 +162,14 @@ describe(loadContent.name, () => {
     assert.deepEqual(assignments, []);
     const messages = messagesOf(problems, '01-syntax');
     assert.equal(messages.length, 2, messages.join('\n'));
-    assert.match(messages.find((m) => m.startsWith('tests.py')) ?? '', /^tests\.py does not compile: line 4: /);
-    assert.match(messages.find((m) => m.startsWith('starter.py')) ?? '', /^starter\.py does not compile: line \d+: /);
+    assert.match(
+      messages.find((m) => m.startsWith('tests.py')) ?? '',
+      /^tests\.py does not compile: line 4: /,
+    );
+    assert.match(
+      messages.find((m) => m.startsWith('starter.py')) ?? '',
+      /^starter\.py does not compile: line \d+: /,
+    );
   });
 
   it('refuses module names that would hide a standard module or are keywords', async () => {
@@ -160,7 +190,8 @@ describe(loadContent.name, () => {
 
   it('reports empty files, a missing handout and limits that cannot work together', async () => {
     await content.write('01-empty', {
-      'assignment.md': '---\ntitle: T\nposition: 1\nmodule: double\nlimits:\n  cpuSeconds: 8\n  wallSeconds: 4\n---\n',
+      'assignment.md':
+        '---\ntitle: T\nposition: 1\nmodule: double\nlimits:\n  cpuSeconds: 8\n  wallSeconds: 4\n---\n',
       'samples.py': '',
     });
 
@@ -174,7 +205,9 @@ describe(loadContent.name, () => {
   });
 
   it('reports an empty content directory and one that does not exist', async () => {
-    assert.deepEqual((await sut(content.dir)).problems, [{ folder: content.dir, message: 'no assignment folders found' }]);
+    assert.deepEqual((await sut(content.dir)).problems, [
+      { folder: content.dir, message: 'no assignment folders found' },
+    ]);
     const missing = await sut(`${content.dir}/nope`);
     assert.match(missing.problems[0].message, /cannot read/);
   });
@@ -192,7 +225,9 @@ describe(loadContent.name, () => {
     it('has at least fifteen assignments, starting with the classic three', () => {
       assert.ok(loaded.assignments.length >= 15, `only ${loaded.assignments.length} assignments`);
       assert.deepEqual(
-        loaded.assignments.slice(0, 3).map((a) => [a.content.slug, a.content.moduleName, a.content.title]),
+        loaded.assignments
+          .slice(0, 3)
+          .map((a) => [a.content.slug, a.content.moduleName, a.content.title]),
         [
           ['hello', 'hello', 'Hello'],
           ['hello-world', 'hello_world', 'Hello world'],

@@ -41,13 +41,19 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * files, front matter, names, positions, and that every Python file compiles. Every problem is
  * reported, each with its folder; a folder with problems is left out of `assignments`.
  */
-export async function loadContent(contentDir: string, options: LoadOptions = {}): Promise<LoadedContent> {
+export async function loadContent(
+  contentDir: string,
+  options: LoadOptions = {},
+): Promise<LoadedContent> {
   const problems: ContentProblem[] = [];
   let entries;
   try {
     entries = await readdir(contentDir, { withFileTypes: true });
   } catch (error) {
-    return { assignments: [], problems: [{ folder: contentDir, message: `cannot read: ${(error as Error).message}` }] };
+    return {
+      assignments: [],
+      problems: [{ folder: contentDir, message: `cannot read: ${(error as Error).message}` }],
+    };
   }
   const folders = entries
     .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
@@ -60,13 +66,18 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
     const result = await readFolder(join(contentDir, folder), folder, report);
     if (result) parsed.push(result);
   }
-  if (folders.length === 0) problems.push({ folder: contentDir, message: 'no assignment folders found' });
+  if (folders.length === 0)
+    problems.push({ folder: contentDir, message: 'no assignment folders found' });
 
   checkUnique(parsed, (a) => a.content.slug, 'slug', problems);
   checkUnique(parsed, (a) => String(a.content.position), 'position', problems);
 
   const sources: PythonSource[] = parsed.flatMap((a) => [
-    { id: `${a.folder}\0starter.py`, filename: `${a.content.moduleName}.py`, source: a.content.starterCode },
+    {
+      id: `${a.folder}\0starter.py`,
+      filename: `${a.content.moduleName}.py`,
+      source: a.content.starterCode,
+    },
     { id: `${a.folder}\0solution.py`, filename: `${a.content.moduleName}.py`, source: a.solution },
     { id: `${a.folder}\0tests.py`, filename: 'tests.py', source: a.content.testCode },
     { id: `${a.folder}\0samples.py`, filename: 'samples.py', source: a.content.sampleTestCode },
@@ -100,7 +111,9 @@ async function readFolder(
 ): Promise<LoadedAssignment | null> {
   const name = FOLDER_NAME.exec(folder);
   if (!name) {
-    report('folder name must be <number>-<slug>, e.g. 04-word-count (small letters, digits, single hyphens)');
+    report(
+      'folder name must be <number>-<slug>, e.g. 04-word-count (small letters, digits, single hyphens)',
+    );
   }
 
   const files = {} as Record<AssignmentFileName, string>;
@@ -133,7 +146,9 @@ async function readFolder(
   try {
     yaml = parseYaml(match[1]);
   } catch (error) {
-    report(`assignment.md front matter is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    report(
+      `assignment.md front matter is not valid YAML: ${(error as Error).message.split('\n')[0]}`,
+    );
     return null;
   }
   const front = frontMatterSchema.safeParse(yaml ?? {});
@@ -153,7 +168,8 @@ async function readFolder(
   const handout = files['assignment.md'].slice(match[0].length).trim();
   if (!handout) report('assignment.md has no handout below the front matter');
   // The page shows the front matter title as the heading; a second one would repeat it.
-  if (/^# /.test(handout)) report('assignment.md: start the handout without a "# " heading (the title is shown above it)');
+  if (/^# /.test(handout))
+    report('assignment.md: start the handout without a "# " heading (the title is shown above it)');
   for (const file of ['starter.py', 'solution.py', 'tests.py', 'samples.py'] as const) {
     if (!files[file].trim()) report(`${file} is empty`);
   }
@@ -161,7 +177,9 @@ async function readFolder(
   const limits = front.data.limits ?? {};
   const resolved = resolveLimits(limits);
   if (resolved.wallSeconds < resolved.cpuSeconds) {
-    report(`limits: wallSeconds (${resolved.wallSeconds}) is below cpuSeconds (${resolved.cpuSeconds})`);
+    report(
+      `limits: wallSeconds (${resolved.wallSeconds}) is below cpuSeconds (${resolved.cpuSeconds})`,
+    );
   }
   if (!name) return null;
   const number = Number(name[1]);

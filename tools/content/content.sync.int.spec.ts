@@ -6,11 +6,12 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { syncContent, type SyncReport } from './content.sync.ts';
 import { assignmentFiles, ContentDirFixture } from './content.fixtures.ts';
-import { scratchDatabase, type ScratchDatabase } from './scratch-database.ts';
+import { scratchDatabase, type ScratchDatabase } from '../migrate/scratch-database.ts';
 
 const serverUrl = process.env.DATABASE_URL;
 const redisUrl = process.env.REDIS_URL;
-if (!serverUrl || !redisUrl) throw new Error('DATABASE_URL and REDIS_URL must point at PostgreSQL and Redis');
+if (!serverUrl || !redisUrl)
+  throw new Error('DATABASE_URL and REDIS_URL must point at PostgreSQL and Redis');
 interface Row {
   slug: string;
   position: number;
@@ -26,13 +27,22 @@ describe(syncContent.name, () => {
   let client: pg.Client;
   let content: ContentDirFixture;
   const sut = (options: { redisUrl?: string } = {}) =>
-    syncContent({ contentDir: content.dir, databaseUrl: db.url, redisUrl: options.redisUrl ?? redisUrl, slots: 2 });
+    syncContent({
+      contentDir: content.dir,
+      databaseUrl: db.url,
+      redisUrl: options.redisUrl ?? redisUrl,
+      slots: 2,
+    });
   const rows = async (): Promise<Row[]> =>
-    (await client.query<Row>('SELECT slug, position, title, module_name, test_code, version, updated_at FROM assignments ORDER BY position')).rows;
+    (
+      await client.query<Row>(
+        'SELECT slug, position, title, module_name, test_code, version, updated_at FROM assignments ORDER BY position',
+      )
+    ).rows;
   const outcomes = (report: SyncReport) => report.synced.map((s) => `${s.slug}:${s.outcome}`);
 
   before(async () => {
-    db = await scratchDatabase(serverUrl);
+    db = await scratchDatabase(serverUrl, 'koodi_content');
     client = new pg.Client({ connectionString: db.url });
     await client.connect();
   });
@@ -64,7 +74,10 @@ describe(syncContent.name, () => {
         ['two', 2, 'Double 2', 'double', assignmentFiles(2)['tests.py']],
       ],
     );
-    assert.deepEqual(stored.map((r) => r.version), first.synced.map((s) => s.version));
+    assert.deepEqual(
+      stored.map((r) => r.version),
+      first.synced.map((s) => s.version),
+    );
 
     const second = await sut();
     assert.deepEqual(second.problems, []);
@@ -97,7 +110,9 @@ describe(syncContent.name, () => {
     await sut();
     const before = await rows();
 
-    await content.write('01-one', { 'assignment.md': assignmentFiles(1)['assignment.md'].replace('Double 1', 'Renamed') });
+    await content.write('01-one', {
+      'assignment.md': assignmentFiles(1)['assignment.md'].replace('Double 1', 'Renamed'),
+    });
     await content.write('02-two', { 'solution.py': 'def double(x):\n    return 3 * x\n' });
     await content.write('03-three', { 'samples.py': null });
     const report = await sut();
@@ -109,7 +124,10 @@ describe(syncContent.name, () => {
       ['02-two', '02-two', '03-three'],
       report.problems.map((p) => `${p.folder}: ${p.message}`).join('\n'),
     );
-    assert.match(report.problems[0].message, /solution\.py does not pass (tests|samples)\.py: tests_failed/);
+    assert.match(
+      report.problems[0].message,
+      /solution\.py does not pass (tests|samples)\.py: tests_failed/,
+    );
     assert.equal(report.problems[2].message, 'samples.py is missing');
     assert.deepEqual(await rows(), before, 'the valid rename of 01-one must not be written either');
   });
@@ -135,7 +153,12 @@ describe(syncContent.name, () => {
 
     const report = await sut();
 
-    assert.deepEqual(report.problems, [{ folder: '01-empty', message: 'samples.py has no tests (no unittest.TestCase methods named test_…)' }]);
+    assert.deepEqual(report.problems, [
+      {
+        folder: '01-empty',
+        message: 'samples.py has no tests (no unittest.TestCase methods named test_…)',
+      },
+    ]);
   });
 
   it("purges the API's assignment cache in Redis and tells every replica", async () => {
@@ -144,7 +167,9 @@ describe(syncContent.name, () => {
     try {
       const field = `content-sync-test-${randomBytes(4).toString('hex')}`;
       await redis.hset(ASSIGNMENT_CACHE_KEY, field, '{"cached":true}');
-      const announced = new Promise<string>((resolve) => subscriber.on('message', (_channel, message) => resolve(message)));
+      const announced = new Promise<string>((resolve) =>
+        subscriber.on('message', (_channel, message) => resolve(message)),
+      );
       await subscriber.subscribe(CACHE_PURGE_CHANNEL);
       await content.write('01-one');
 
@@ -152,7 +177,11 @@ describe(syncContent.name, () => {
 
       assert.deepEqual(report.problems, []);
       assert.equal(report.cachePurged, true);
-      assert.equal(await redis.hget(ASSIGNMENT_CACHE_KEY, field), null, 'the cached answer should be gone');
+      assert.equal(
+        await redis.hget(ASSIGNMENT_CACHE_KEY, field),
+        null,
+        'the cached answer should be gone',
+      );
       assert.equal(await announced, 'assignments');
     } finally {
       redis.disconnect();
@@ -178,6 +207,9 @@ describe(syncContent.name, () => {
 
     assert.deepEqual(report.problems, []);
     assert.deepEqual(report.orphans, ['two']);
-    assert.deepEqual((await rows()).map((r) => r.slug), ['one', 'two']);
+    assert.deepEqual(
+      (await rows()).map((r) => r.slug),
+      ['one', 'two'],
+    );
   });
 });

@@ -85,7 +85,11 @@ export async function syncContent(options: SyncOptions): Promise<SyncReport> {
   });
   // Connection errors surface through the commands below; without a listener ioredis also logs them.
   redis.on('error', () => undefined);
-  const dataSource = createDataSource({ url: options.databaseUrl, poolSize: 1, applicationName: 'koodi-content-sync' });
+  const dataSource = createDataSource({
+    url: options.databaseUrl,
+    poolSize: 1,
+    applicationName: 'koodi-content-sync',
+  });
   try {
     // Both must be reachable before anything is written, so a dead Redis cannot leave a stale cache.
     await redis.connect();

@@ -17,7 +17,10 @@ export const frontMatterSchema = z.strictObject({
   module: z
     .string()
     .max(100)
-    .regex(PYTHON_IDENTIFIER, 'must be a Python module name (letters, digits, _; not starting with a digit)'),
+    .regex(
+      PYTHON_IDENTIFIER,
+      'must be a Python module name (letters, digits, _; not starting with a digit)',
+    ),
   limits: limitsSchema.partial().optional(),
 });
 

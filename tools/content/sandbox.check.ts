@@ -28,12 +28,17 @@ export async function checkInSandbox(
   ]);
 
   const problems: string[] = [];
-  for (const [file, result] of [['tests.py', hidden], ['samples.py', samples]] as const) {
+  for (const [file, result] of [
+    ['tests.py', hidden],
+    ['samples.py', samples],
+  ] as const) {
     const ran = result.feedback.tests.length > 0;
     if (!ran && (result.verdict === 'passed' || result.verdict === 'internal_error')) {
       problems.push(`${file} has no tests (no unittest.TestCase methods named test_…)`);
     } else if (result.verdict !== 'passed') {
-      problems.push(`solution.py does not pass ${file}: ${result.verdict}; ${describe(result.feedback)}`);
+      problems.push(
+        `solution.py does not pass ${file}: ${result.verdict}; ${describe(result.feedback)}`,
+      );
     }
   }
   if (starter.verdict === 'passed') {
@@ -60,6 +65,9 @@ async function runWithRetry(sandbox: SandboxRunner, job: SandboxJob): Promise<Sa
 function describe(feedback: Feedback): string {
   const failing = feedback.tests.filter((t) => t.outcome !== 'passed').slice(0, 3);
   const details = failing.map((t) => `${t.name}: ${t.message.split('\n')[0]}`);
-  const output = feedback.tests.length === 0 && feedback.output ? [feedback.output.trim().split('\n').slice(-3).join(' | ')] : [];
+  const output =
+    feedback.tests.length === 0 && feedback.output
+      ? [feedback.output.trim().split('\n').slice(-3).join(' | ')]
+      : [];
   return [feedback.summary, ...details, ...output].join(' — ');
 }

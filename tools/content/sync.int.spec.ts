@@ -3,18 +3,31 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ContentDirFixture } from './content.fixtures.ts';
-import { scratchDatabase } from './scratch-database.ts';
+import { scratchDatabase } from '../migrate/scratch-database.ts';
 
 const CLI = fileURLToPath(new URL('./sync.ts', import.meta.url));
 const serverUrl = process.env.DATABASE_URL;
 const redisUrl = process.env.REDIS_URL;
-if (!serverUrl || !redisUrl) throw new Error('DATABASE_URL and REDIS_URL must point at PostgreSQL and Redis');
+if (!serverUrl || !redisUrl)
+  throw new Error('DATABASE_URL and REDIS_URL must point at PostgreSQL and Redis');
 
-function runCli(args: string[], env: Record<string, string | undefined>): Promise<{ code: number; stdout: string; stderr: string }> {
+function runCli(
+  args: string[],
+  env: Record<string, string | undefined>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env: { PATH: process.env.PATH, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({
+          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+          stdout,
+          stderr,
+        });
+      },
+    );
   });
 }
 
@@ -64,13 +77,16 @@ describe('node tools/content/sync.ts', () => {
   });
 
   it('syncs into DATABASE_URL: one line per assignment and a summary', async () => {
-    const db = await scratchDatabase(serverUrl);
+    const db = await scratchDatabase(serverUrl, 'koodi_content');
     try {
       const env = { CONTENT_DIR: content.dir, DATABASE_URL: db.url, REDIS_URL: redisUrl };
       const first = await runCli([], env);
       assert.equal(first.code, 0, first.stderr);
       assert.match(first.stdout, /^created +one \(01-one\) [0-9a-f]{12}$/m);
-      assert.match(first.stdout, /^1 assignments: 1 created, 0 updated, 0 unchanged; cache purged;/m);
+      assert.match(
+        first.stdout,
+        /^1 assignments: 1 created, 0 updated, 0 unchanged; cache purged;/m,
+      );
 
       const second = await runCli([], env);
       assert.equal(second.code, 0, second.stderr);

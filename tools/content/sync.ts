@@ -15,17 +15,24 @@ const DEFAULT_CONTENT_DIR = fileURLToPath(new URL('../../content', import.meta.u
 async function main(argv: string[]): Promise<number> {
   const unknown = argv.filter((arg) => arg !== '--check');
   if (unknown.length > 0) {
-    console.error(`unknown argument ${unknown.join(' ')}; usage: node tools/content/sync.ts [--check]`);
+    console.error(
+      `unknown argument ${unknown.join(' ')}; usage: node tools/content/sync.ts [--check]`,
+    );
     return 2;
   }
   const checkOnly = argv.includes('--check');
   const env = process.env;
   const errors: string[] = [];
-  if (!checkOnly && !env.DATABASE_URL) errors.push('DATABASE_URL is not set (e.g. postgres://user:password@localhost:5432/koodi)');
-  if (!checkOnly && !env.REDIS_URL) errors.push('REDIS_URL is not set (e.g. redis://localhost:6379)');
-  const slots = env.CONTENT_SANDBOX_SLOTS === undefined ? undefined : Number(env.CONTENT_SANDBOX_SLOTS);
+  if (!checkOnly && !env.DATABASE_URL)
+    errors.push('DATABASE_URL is not set (e.g. postgres://user:password@localhost:5432/koodi)');
+  if (!checkOnly && !env.REDIS_URL)
+    errors.push('REDIS_URL is not set (e.g. redis://localhost:6379)');
+  const slots =
+    env.CONTENT_SANDBOX_SLOTS === undefined ? undefined : Number(env.CONTENT_SANDBOX_SLOTS);
   if (slots !== undefined && !(Number.isInteger(slots) && slots >= 1 && slots <= 64)) {
-    errors.push(`CONTENT_SANDBOX_SLOTS must be a whole number from 1 to 64, got "${env.CONTENT_SANDBOX_SLOTS}"`);
+    errors.push(
+      `CONTENT_SANDBOX_SLOTS must be a whole number from 1 to 64, got "${env.CONTENT_SANDBOX_SLOTS}"`,
+    );
   }
   if (errors.length > 0) {
     for (const error of errors) console.error(error);
@@ -39,15 +46,23 @@ async function main(argv: string[]): Promise<number> {
     const report = await validateContent({ contentDir, slots });
     if (report.problems.length > 0) return fail(report.problems);
     for (const a of report.assignments) console.log(`valid      ${a.content.slug} (${a.folder})`);
-    console.log(`${report.assignments.length} assignments valid in ${seconds()} s; nothing written (--check)`);
+    console.log(
+      `${report.assignments.length} assignments valid in ${seconds()} s; nothing written (--check)`,
+    );
     return 0;
   }
 
-  const report = await syncContent({ contentDir, slots, databaseUrl: env.DATABASE_URL!, redisUrl: env.REDIS_URL! });
+  const report = await syncContent({
+    contentDir,
+    slots,
+    databaseUrl: env.DATABASE_URL!,
+    redisUrl: env.REDIS_URL!,
+  });
   for (const s of report.synced) {
     console.log(`${s.outcome.padEnd(10)} ${s.slug} (${s.folder}) ${s.version.slice(0, 12)}`);
   }
-  for (const slug of report.orphans) console.log(`kept       ${slug} (no folder in content/; not deleted)`);
+  for (const slug of report.orphans)
+    console.log(`kept       ${slug} (no folder in content/; not deleted)`);
   if (report.problems.length > 0) return fail(report.problems);
   const count = (outcome: string) => report.synced.filter((s) => s.outcome === outcome).length;
   console.log(

@@ -3,12 +3,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import pg from 'pg';
 import { apiRoutes } from '@koodi/contracts';
-import { migrate } from '../migrate/migrate.ts';
+import { scratchDatabase, type ScratchDatabase } from '../migrate/scratch-database.ts';
 import { freePort } from './processes.ts';
-import { databaseUrl, ROOT } from './services.ts';
 import { stackRedisUrl, startStack, type RunningStack } from './stack.ts';
 import { findProgram } from './system.ts';
 
@@ -21,18 +19,14 @@ const KILL_AFTER_MS = 1_500;
 const STUDENTS = 240;
 
 describe('one API replica killed behind NGINX (HOSTILE 24)', () => {
-  const database = `koodi_failover_${randomBytes(4).toString('hex')}`;
+  let scratch: ScratchDatabase;
   let url: string;
   let stack: RunningStack;
   let assignmentId: string;
 
   before(async () => {
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
-    url = databaseUrl(serverUrl, database);
-    await migrate(url, join(ROOT, 'infra/flyway/sql'));
+    scratch = await scratchDatabase(serverUrl!, 'koodi_failover');
+    url = scratch.url;
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     const { rows } = await client.query(
@@ -52,16 +46,13 @@ describe('one API replica killed behind NGINX (HOSTILE 24)', () => {
       graders: 0,
       log: () => undefined,
       nginxSubmissionRate: '1000r/s',
-      env: { RATE_LIMIT_IP_PER_MINUTE: '0', GRADING_QUEUE: `grading:failover:${database}` },
+      env: { RATE_LIMIT_IP_PER_MINUTE: '0', GRADING_QUEUE: `grading:failover` },
     });
   });
 
   after(async () => {
     await stack?.stop();
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    await scratch?.drop();
   });
 
   it('fails no read and creates no submission twice', async () => {

@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
 import { apiRoutes } from '@koodi/contracts';
-import { migrate } from '../migrate/migrate.ts';
+import { scratchDatabase, type ScratchDatabase } from '../migrate/scratch-database.ts';
 import { canConnect, freePort, startLogged, stopProcess, waitFor } from './processes.ts';
-import { DATA_DIR, databaseUrl, ROOT } from './services.ts';
+import { DATA_DIR } from './services.ts';
 import { startStack, type RunningStack } from './stack.ts';
 import { findProgram } from './system.ts';
 
@@ -49,7 +49,7 @@ function startRedis(port: number): ChildProcess {
 }
 
 describe('soak: grader killed and Redis restarted mid-flow (HOSTILE 25)', () => {
-  const database = `koodi_soak_${randomBytes(4).toString('hex')}`;
+  let scratch: ScratchDatabase;
   let url: string;
   let redisPort: number;
   let redis: ChildProcess;
@@ -57,12 +57,8 @@ describe('soak: grader killed and Redis restarted mid-flow (HOSTILE 25)', () => 
   let assignmentId: string;
 
   before(async () => {
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
-    url = databaseUrl(serverUrl, database);
-    await migrate(url, join(ROOT, 'infra/flyway/sql'));
+    scratch = await scratchDatabase(serverUrl!, 'koodi_soak');
+    url = scratch.url;
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     const { rows } = await client.query(
@@ -100,10 +96,7 @@ describe('soak: grader killed and Redis restarted mid-flow (HOSTILE 25)', () => 
   after(async () => {
     await stack?.stop();
     await stopProcess(redis?.pid);
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    await scratch?.drop();
   });
 
   it('loses nothing and grades nothing twice', async () => {

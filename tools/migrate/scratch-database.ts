@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { migrate } from '../migrate/migrate.ts';
+import { migrate } from './migrate.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('../../infra/flyway/sql', import.meta.url));
 
@@ -14,8 +14,11 @@ export interface ScratchDatabase {
  * A migrated database of its own on the DATABASE_URL server, so a test never touches rows that
  * other tests rely on. Drop it when done.
  */
-export async function scratchDatabase(serverUrl: string): Promise<ScratchDatabase> {
-  const name = `koodi_content_${randomBytes(4).toString('hex')}`;
+export async function scratchDatabase(
+  serverUrl: string,
+  prefix = 'koodi_scratch',
+): Promise<ScratchDatabase> {
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
