@@ -10,7 +10,7 @@ import { closeSync, existsSync, openSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
-import { createServer } from 'node:net';
+import { freePort } from '../stack/processes.ts';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,19 +48,9 @@ function findNginx(): string {
     const candidate = join(dir, 'nginx');
     if (dir && existsSync(candidate)) return candidate;
   }
-  throw new Error('nginx is not installed (Debian: apt-get install nginx); this test needs the real server');
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
+  throw new Error(
+    'nginx is not installed (Debian: apt-get install nginx); this test needs the real server',
+  );
 }
 
 function parseJson(reply: Reply): { error?: { code?: string; message?: string } } {
@@ -93,12 +83,18 @@ describe('NGINX dev config (infra/nginx/nginx.dev.conf)', () => {
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('end', () => {
             settled = true;
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks),
+            });
           });
           res.on('error', reject);
         },
       );
-      req.on('timeout', () => req.destroy(new Error(`timed out: ${options.method ?? 'GET'} ${options.path}`)));
+      req.on('timeout', () =>
+        req.destroy(new Error(`timed out: ${options.method ?? 'GET'} ${options.path}`)),
+      );
       // NGINX may answer (413) and close before the whole body is written; the answer counts.
       req.on('error', (error) => {
         if (!settled) reject(error);
@@ -110,7 +106,9 @@ describe('NGINX dev config (infra/nginx/nginx.dev.conf)', () => {
   async function startReplica(name: string): Promise<void> {
     const recordFile = join(workDir, `${name}.posts`);
     await writeFile(recordFile, '');
-    const child = spawn(process.execPath, [standInScript, name, recordFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [standInScript, name, recordFile], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const replicaPort = await new Promise<number>((resolve, reject) => {
       let seen = '';
       child.stdout?.on('data', (chunk: Buffer) => {
@@ -130,10 +128,16 @@ describe('NGINX dev config (infra/nginx/nginx.dev.conf)', () => {
     await mkdir(join(webRoot, 'assignments', 'hello'), { recursive: true });
     await writeFile(join(webRoot, 'index.html'), page('home'));
     // The .gz differs from a fresh compression on purpose: seeing it proves gzip_static served it.
-    await writeFile(join(webRoot, 'index.html.gz'), gzipSync(`<!-- precompressed -->${page('home')}`));
+    await writeFile(
+      join(webRoot, 'index.html.gz'),
+      gzipSync(`<!-- precompressed -->${page('home')}`),
+    );
     await writeFile(join(webRoot, 'assignments', 'hello', 'index.html'), page('hello'));
     await writeFile(join(webRoot, '404.html'), page('not found'));
-    await writeFile(join(webRoot, '_astro', 'island.3f9a1c2b.js'), 'export const island = 1;\n'.repeat(40));
+    await writeFile(
+      join(webRoot, '_astro', 'island.3f9a1c2b.js'),
+      'export const island = 1;\n'.repeat(40),
+    );
   }
 
   before(async () => {
@@ -158,14 +162,22 @@ describe('NGINX dev config (infra/nginx/nginx.dev.conf)', () => {
     const configFile = join(workDir, 'nginx.conf');
     await writeFile(configFile, config);
 
-    const check = spawnSync(nginxBin, ['-p', prefix, '-e', join(prefix, 'error.log'), '-c', configFile, '-t'], {
-      encoding: 'utf8',
-    });
+    const check = spawnSync(
+      nginxBin,
+      ['-p', prefix, '-e', join(prefix, 'error.log'), '-c', configFile, '-t'],
+      {
+        encoding: 'utf8',
+      },
+    );
     assert.equal(check.status, 0, `nginx -t failed:\n${check.stderr}`);
 
-    nginx = spawn(nginxBin, ['-p', prefix, '-e', join(prefix, 'error.log'), '-c', configFile, '-g', 'daemon off;'], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    nginx = spawn(
+      nginxBin,
+      ['-p', prefix, '-e', join(prefix, 'error.log'), '-c', configFile, '-g', 'daemon off;'],
+      {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
     for (let attempt = 0; ; attempt++) {
       try {
         await ask({ path: '/' });
@@ -184,7 +196,8 @@ describe('NGINX dev config (infra/nginx/nginx.dev.conf)', () => {
       await Promise.race([exited, wait(5000)]);
       if (nginx.exitCode === null) nginx.kill('SIGKILL');
     }
-    for (const replica of replicas) if (replica.child.exitCode === null) replica.child.kill('SIGKILL');
+    for (const replica of replicas)
+      if (replica.child.exitCode === null) replica.child.kill('SIGKILL');
     if (workDir) await rm(workDir, { recursive: true, force: true });
   });
 
@@ -296,13 +309,20 @@ describe('NGINX dev config (infra/nginx/nginx.dev.conf)', () => {
     } finally {
       agent.destroy();
     }
-    assert.deepEqual([...statuses.keys()].sort(), [202, 429], `statuses: ${JSON.stringify([...statuses])}`);
+    assert.deepEqual(
+      [...statuses.keys()].sort(),
+      [202, 429],
+      `statuses: ${JSON.stringify([...statuses])}`,
+    );
     assert.ok((statuses.get(202) ?? 0) >= 300, 'the burst of a whole classroom is let through');
     assert.ok(rejected);
     assert.equal(parseJson(rejected).error?.code, 'rate_limited');
     assert.equal(rejected.headers['retry-after'], '1');
 
-    const history = await ask({ path: '/api/assignments/a1/submissions', localAddress: '127.0.0.2' });
+    const history = await ask({
+      path: '/api/assignments/a1/submissions',
+      localAddress: '127.0.0.2',
+    });
     assert.equal(history.status, 200, 'GETs on the same path are not limited');
     const other = await ask({
       method: 'POST',
@@ -315,27 +335,29 @@ describe('NGINX dev config (infra/nginx/nginx.dev.conf)', () => {
   });
 
   it('passes Server-Sent Events through unbuffered and uncompressed', async () => {
-    const first = await new Promise<{ headers: IncomingHttpHeaders; chunk: string }>((resolve, reject) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port,
-          path: '/api/submissions/s1/events?holdMs=5000',
-          headers: { accept: 'text/event-stream', 'accept-encoding': 'gzip' },
-          timeout: 15_000,
-        },
-        (res) => {
-          res.once('data', (chunk: Buffer) => {
-            resolve({ headers: res.headers, chunk: chunk.toString('utf8') });
-            req.destroy();
-          });
-          res.once('end', () => reject(new Error('the stream ended before any event arrived')));
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error('no event within 15 s')));
-      req.on('error', reject);
-      req.end();
-    });
+    const first = await new Promise<{ headers: IncomingHttpHeaders; chunk: string }>(
+      (resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/api/submissions/s1/events?holdMs=5000',
+            headers: { accept: 'text/event-stream', 'accept-encoding': 'gzip' },
+            timeout: 15_000,
+          },
+          (res) => {
+            res.once('data', (chunk: Buffer) => {
+              resolve({ headers: res.headers, chunk: chunk.toString('utf8') });
+              req.destroy();
+            });
+            res.once('end', () => reject(new Error('the stream ended before any event arrived')));
+          },
+        );
+        req.on('timeout', () => req.destroy(new Error('no event within 15 s')));
+        req.on('error', reject);
+        req.end();
+      },
+    );
     assert.match(String(first.headers['content-type']), /text\/event-stream/);
     assert.equal(first.headers['content-encoding'], undefined);
     // The stand-in holds the stream open for 5 s after the first event; a buffering proxy
@@ -426,7 +448,10 @@ describe('NGINX dev config (infra/nginx/nginx.dev.conf)', () => {
     assert.ok(gets.ok > 50, 'the GET load actually ran');
     assert.deepEqual(duplicated, [], 'no submission reached two replicas');
     for (const [id] of accepted) assert.equal(seen.get(id), 1, `accepted ${id} was recorded once`);
-    assert.ok(perReplica['replica-a'] > 0 && perReplica['replica-b'] > 0, 'both replicas took POSTs');
+    assert.ok(
+      perReplica['replica-a'] > 0 && perReplica['replica-b'] > 0,
+      'both replicas took POSTs',
+    );
     // A POST cut off inside the dying replica is answered 502, never retried elsewhere.
     for (const status of summary.notAccepted) assert.equal(status, 502);
   });
@@ -444,14 +469,25 @@ describe('NGINX production config (infra/nginx/nginx.prod.conf)', () => {
       await writeFile(servers, 'server 127.0.0.1:3000 max_fails=2 fail_timeout=5s;\n');
       assert.match(prod, /include \/etc\/nginx\/koodi\/api-upstream\.conf;/);
       const configFile = join(workDir, 'nginx.conf');
-      await writeFile(configFile, prod.replace('include /etc/nginx/koodi/api-upstream.conf;', `include ${servers};`));
+      await writeFile(
+        configFile,
+        prod.replace('include /etc/nginx/koodi/api-upstream.conf;', `include ${servers};`),
+      );
       // /dev/stdout must be a file or pipe for NGINX to open it (the test runner's is a socket).
       const output = openSync(join(workDir, 'nginx-t.out'), 'w+');
       try {
-        const check = spawnSync(nginxBin, ['-e', join(workDir, 'error.log'), '-c', configFile, '-t'], {
-          stdio: ['ignore', output, output],
-        });
-        assert.equal(check.status, 0, `nginx -t failed:\n${await readFile(join(workDir, 'nginx-t.out'), 'utf8')}`);
+        const check = spawnSync(
+          nginxBin,
+          ['-e', join(workDir, 'error.log'), '-c', configFile, '-t'],
+          {
+            stdio: ['ignore', output, output],
+          },
+        );
+        assert.equal(
+          check.status,
+          0,
+          `nginx -t failed:\n${await readFile(join(workDir, 'nginx-t.out'), 'utf8')}`,
+        );
       } finally {
         closeSync(output);
       }
@@ -461,8 +497,11 @@ describe('NGINX production config (infra/nginx/nginx.prod.conf)', () => {
           .split('\n')
           .map((line) => line.trim())
           .filter((line) => line.startsWith('add_header '));
-      for (const line of headerLines(dev)) assert.ok(headerLines(prod).includes(line), `prod lacks: ${line}`);
-      assert.ok(headerLines(prod).some((line) => line.startsWith('add_header Strict-Transport-Security ')));
+      for (const line of headerLines(dev))
+        assert.ok(headerLines(prod).includes(line), `prod lacks: ${line}`);
+      assert.ok(
+        headerLines(prod).some((line) => line.startsWith('add_header Strict-Transport-Security ')),
+      );
       assert.doesNotMatch(prod, /\{\{\w+\}\}/, 'no template placeholders in production');
       for (const needle of [
         'proxy_next_upstream error timeout http_502 http_503;',
@@ -475,7 +514,8 @@ describe('NGINX production config (infra/nginx/nginx.prod.conf)', () => {
       ]) {
         assert.ok(prod.includes(needle), `prod lacks: ${needle}`);
       }
-      for (const text of [prod, dev]) assert.doesNotMatch(text, /^\s*proxy_next_upstream [^;#]*non_idempotent/m);
+      for (const text of [prod, dev])
+        assert.doesNotMatch(text, /^\s*proxy_next_upstream [^;#]*non_idempotent/m);
     } finally {
       await rm(workDir, { recursive: true, force: true });
     }
