@@ -7,3 +7,4 @@ export * from './lib/redis-list.server';
 export * from './lib/redis-list.client';
 export * from './lib/redis-list.store';
 export * from './lib/queue.inspector';
+export * from './lib/redis-connection';

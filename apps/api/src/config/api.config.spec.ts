@@ -50,4 +50,17 @@ describe(loadApiConfig.name, () => {
     assert.equal(sut({ ...valid, TRUST_PROXY: 'false' }).trustProxy, false);
     assert.equal(sut({ ...valid, TRUST_PROXY: '10.0.0.0/8' }).trustProxy, '10.0.0.0/8');
   });
+
+  it('takes Redis from sentinels when REDIS_SENTINELS is set, and names a half-set pair', () => {
+    const config = sut({ DATABASE_URL: valid.DATABASE_URL, REDIS_SENTINELS: 'a:26379,b:26379', REDIS_SENTINEL_NAME: 'koodi' });
+    assert.equal(config.redisUrl, 'redis-sentinel://a:26379,b:26379/koodi/0');
+    assert.throws(
+      () => sut({ DATABASE_URL: valid.DATABASE_URL, REDIS_SENTINELS: 'a:26379' }),
+      (error: unknown) => error instanceof ConfigError && /REDIS_SENTINEL_NAME/.test(error.problems.join()),
+    );
+    assert.throws(
+      () => sut({ ...valid, REDIS_SENTINEL_NAME: 'koodi' }),
+      (error: unknown) => error instanceof ConfigError && /REDIS_SENTINELS/.test(error.problems.join()),
+    );
+  });
 });

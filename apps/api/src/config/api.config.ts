@@ -1,4 +1,5 @@
 import { GRADING_QUEUE } from '@koodi/contracts';
+import { redisTarget } from '@koodi/queue';
 
 /** Everything the API reads from its environment, parsed once at boot. */
 export interface ApiConfig {
@@ -6,6 +7,12 @@ export interface ApiConfig {
   production: boolean;
   databaseUrl: string;
   databasePoolSize: number;
+  /**
+   * Where Redis is: REDIS_URL (secret: may hold a password; required unless sentinels are set),
+   * or REDIS_SENTINELS (`host:port,host:port`, no default, not secret) with REDIS_SENTINEL_NAME
+   * (the primary group the sentinels watch, no default, not secret), which the connection code
+   * follows through a failover. One string either way, for `createRedis` of @koodi/queue.
+   */
   redisUrl: string;
   host: string;
   port: number;
@@ -72,7 +79,10 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const text = (name: string, fallback: string): string => env[name] || fallback;
 
   const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
-  const redisUrl = url('REDIS_URL', ['redis:', 'rediss:']);
+  const redisUrl =
+    env['REDIS_SENTINELS'] || env['REDIS_SENTINEL_NAME']
+      ? sentinelTarget(env, problems)
+      : url('REDIS_URL', ['redis:', 'rediss:']);
 
   let cookieSecret = env['COOKIE_SECRET'] ?? '';
   const cookieSecretIsDefault = !cookieSecret;
@@ -124,6 +134,16 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** REDIS_SENTINELS with REDIS_SENTINEL_NAME (and REDIS_URL's password and database, when set). */
+function sentinelTarget(env: NodeJS.ProcessEnv, problems: string[]): string {
+  try {
+    return redisTarget(env);
+  } catch (error) {
+    problems.push((error as Error).message);
+    return '';
+  }
 }
 
 export const API_CONFIG = Symbol('API_CONFIG');

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { AssignmentRepository, createDataSource, SubmissionRepository, UserRepository } from '@koodi/db';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedis } from '@koodi/queue';
 import type { DataSource } from 'typeorm';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 
@@ -43,7 +44,7 @@ export const infraProviders: Provider[] = [
     provide: REDIS,
     inject: [API_CONFIG],
     useFactory: (config: ApiConfig) => {
-      const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
+      const redis = createRedis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableAutoPipelining: true });
       // ioredis reconnects by itself; say so once in a while instead of on every attempt.
       const logger = new Logger('Redis');
       let lastLogged = 0;

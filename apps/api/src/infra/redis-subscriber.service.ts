@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedis } from '@koodi/queue';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 
 type Listener = (message: string) => void;
@@ -14,7 +15,10 @@ export class RedisSubscriber implements OnApplicationShutdown {
   private readonly resyncListeners: Array<() => void> = [];
 
   constructor(@Inject(API_CONFIG) config: ApiConfig) {
-    this.connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+    this.connection = createRedis(config.redisUrl, {
+      maxRetriesPerRequest: null,
+      lazyConnect: true,
+    });
     this.connection.on('message', (channel: string, message: string) => {
       for (const listener of this.listeners.get(channel) ?? []) {
         try {

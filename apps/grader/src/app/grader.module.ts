@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedis } from '@koodi/queue';
 import { DataSource } from 'typeorm';
 import { AssignmentRepository, createDataSource, SubmissionRepository } from '@koodi/db';
 import { SandboxPool } from '@koodi/sandbox';
@@ -89,7 +90,8 @@ export class GraderModule {
         {
           provide: REDIS_PUBLISHER,
           // Few retries per command: an event that cannot go out should not hold a slot for long.
-          useFactory: () => new Redis(config.redisUrl, { maxRetriesPerRequest: 2, connectionName: `grader-events-${config.graderId}` }),
+          useFactory: () =>
+            createRedis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }, `grader-events-${config.graderId}`),
         },
         {
           provide: SubmissionEventsPublisher,

@@ -1,4 +1,5 @@
 import { availableParallelism, hostname } from 'node:os';
+import { redisTarget } from '@koodi/queue';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -6,6 +7,12 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** Everything the grader reads from its environment; documented in apps/grader/README.md. */
 export interface GraderConfig {
   databaseUrl: string;
+  /**
+   * Where Redis is: REDIS_URL (secret: may hold a password; required unless sentinels are set),
+   * or REDIS_SENTINELS (`host:port,host:port`, no default, not secret) with REDIS_SENTINEL_NAME
+   * (the primary group the sentinels watch, no default, not secret), which the connection code
+   * follows through a failover. One string either way, for `createRedis` of @koodi/queue.
+   */
   redisUrl: string;
   gradingQueue: string;
   slots: number;
@@ -74,6 +81,15 @@ export function loadGraderConfig(env: Env = process.env): GraderConfig {
     return value;
   };
 
+  const sentinelTarget = (): string => {
+    try {
+      return redisTarget(env);
+    } catch (error) {
+      problems.push((error as Error).message);
+      return '';
+    }
+  };
+
   const gradingQueue = read('GRADING_QUEUE') ?? 'grading:queue';
   if (/\s/.test(gradingQueue)) problems.push('GRADING_QUEUE must not contain spaces');
 
@@ -91,7 +107,7 @@ export function loadGraderConfig(env: Env = process.env): GraderConfig {
 
   const config: GraderConfig = {
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/koodi'),
-    redisUrl: url('REDIS_URL', ['redis:', 'rediss:'], 'redis://host:6379'),
+    redisUrl: read('REDIS_SENTINELS') || read('REDIS_SENTINEL_NAME') ? sentinelTarget() : url('REDIS_URL', ['redis:', 'rediss:'], 'redis://host:6379'),
     gradingQueue,
     slots: integer('GRADER_SLOTS', availableParallelism(), 1, 256),
     graderId,
