@@ -174,8 +174,12 @@ export function renderNginxConfig(options: {
   port: number;
   apiPorts: number[];
   submissionRate?: string;
+  /** `address:port` of each API replica on other hosts (tools/hosts); replaces `apiPorts`. */
+  apiAddresses?: string[];
+  /** Address to listen on (default: every address of the machine). */
+  listenAddress?: string;
 }): string {
-  const { dir, port, apiPorts, submissionRate } = options;
+  const { dir, port, apiPorts, submissionRate, listenAddress } = options;
   let template = readFileSync(join(ROOT, 'infra/nginx/nginx.dev.conf'), 'utf8');
   if (submissionRate) {
     const zone = /(zone=submissions:\S+ rate=)\S+;/;
@@ -184,11 +188,12 @@ export function renderNginxConfig(options: {
     template = template.replace(zone, `$1${submissionRate};`);
   }
   // With no API yet, NGINX still needs an upstream: one that is always down answers 502 as JSON.
-  const upstreams = (apiPorts.length ? apiPorts : [1])
-    .map((p) => `server 127.0.0.1:${p} max_fails=2 fail_timeout=5s;`)
+  const addresses = options.apiAddresses ?? apiPorts.map((p) => `127.0.0.1:${p}`);
+  const upstreams = (addresses.length ? addresses : ['127.0.0.1:1'])
+    .map((address) => `server ${address} max_fails=2 fail_timeout=5s;`)
     .join('\n        ');
   const rendered = template
-    .replaceAll('{{listen_port}}', String(port))
+    .replaceAll('{{listen_port}}', listenAddress ? `${listenAddress}:${port}` : String(port))
     .replaceAll('{{api_upstreams}}', upstreams)
     .replaceAll('{{web_root}}', WEB_ROOT)
     .replaceAll('{{prefix}}', dir);

@@ -1,0 +1,199 @@
+// The students of the host scenarios. Runs on the load host (inside its namespace), sends
+// submissions through the edge, and finally reads every row from PostgreSQL. Talks to the
+// scenario on stdout, one line each: `progress N` after the Nth submission is sent, then
+// `result {json}`.
+//   node tools/hosts/load.ts setup   (DATABASE_URL): adds the assignment, prints its id
+//   node tools/hosts/load.ts load    (DATABASE_URL, LOAD_* below)
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { apiRoutes, isFinalStatus, type SubmissionStatus } from '@koodi/contracts';
+
+const TESTS = `import unittest
+from one import one
+
+class OneTests(unittest.TestCase):
+    def test_one(self):
+        self.assertEqual(one(), 1)
+`;
+
+/** What each kind of code deserves: the verdict check of the scenario. */
+export const DESERVES = {
+  pass: { status: 'passed', verdict: 'passed' },
+  fail: { status: 'failed', verdict: 'tests_failed' },
+  syntax: { status: 'failed', verdict: 'syntax_error' },
+} as const;
+export type Kind = keyof typeof DESERVES;
+
+export interface Row {
+  id: string;
+  code: string;
+  status: string;
+  verdict: string | null;
+  attempts: number;
+  createdAt: number;
+  gradedAt: number | null;
+}
+
+export interface LoadResult {
+  sent: number;
+  accepted: { id: string; code: string }[];
+  refused: Record<string, number>;
+  /** When each POST attempt ended and whether it was answered 202. */
+  attempts: { at: number; ok: boolean }[];
+  rows: Row[];
+  /** Rows still queued or grading when the wait ended. */
+  inFlight: number;
+}
+
+function codeOf(kind: Kind, tag: string): string {
+  if (kind === 'pass') return `def one():\n    return 1  # ${tag}\n`;
+  if (kind === 'fail') return `def one():\n    return 2  # ${tag}\n`;
+  return `def one(:\n    return 1  # ${tag}\n`;
+}
+
+/** Every seventh submission fails its test, every thirteenth does not parse. */
+export function kindOf(n: number): Kind {
+  return n % 13 === 0 ? 'syntax' : n % 7 === 0 ? 'fail' : 'pass';
+}
+
+export function kindOfCode(code: string): Kind {
+  return code.startsWith('def one(:') ? 'syntax' : code.includes('return 2') ? 'fail' : 'pass';
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function setup(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `INSERT INTO assignments (slug, position, title, handout_md, starter_code, module_name, test_code, version)
+       VALUES ('hosts', 1, 'Hosts', 'Return 1.', 'def one():\n    pass\n', 'one', $1, 'v1') RETURNING id`,
+      [TESTS],
+    );
+    console.log(`result ${JSON.stringify({ assignmentId: rows[0].id })}`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function load(databaseUrl: string): Promise<void> {
+  const base = process.env.LOAD_BASE!;
+  const assignmentId = process.env.LOAD_ASSIGNMENT!;
+  const total = Number(process.env.LOAD_SUBMISSIONS);
+  const students = Number(process.env.LOAD_STUDENTS);
+  const perStudent = Math.ceil(total / students);
+  const concurrency = Number(process.env.LOAD_CONCURRENCY ?? 24);
+  const finishMs = Number(process.env.LOAD_FINISH_MS ?? 180_000);
+  const result: LoadResult = {
+    sent: 0,
+    accepted: [],
+    refused: {},
+    attempts: [],
+    rows: [],
+    inFlight: 0,
+  };
+  const refuse = (why: string) => (result.refused[why] = (result.refused[why] ?? 0) + 1);
+
+  /** One student: a cookie of their own, one submission at a time, waits for each verdict. */
+  async function student(): Promise<void> {
+    let cookie = '';
+    const headers = () => ({ 'content-type': 'application/json', ...(cookie ? { cookie } : {}) });
+    const keep = (response: Response) => {
+      const set = response.headers.getSetCookie().map((c) => c.split(';')[0]);
+      if (set.length) cookie = set.join('; ');
+    };
+    for (let i = 0; i < perStudent && result.sent < total; i++) {
+      const n = result.sent++;
+      console.log(`progress ${result.sent}`);
+      const code = codeOf(kindOf(n), `${n}-${randomBytes(6).toString('hex')}`);
+      // A retried POST carries the same key, so a lost answer can never become a second row.
+      const key = randomBytes(12).toString('hex');
+      let id: string | undefined;
+      for (let attempt = 0; attempt < 6 && !id; attempt++) {
+        if (attempt > 0) await sleep(500);
+        try {
+          const response = await fetch(base + apiRoutes.submissions(assignmentId), {
+            method: 'POST',
+            headers: { ...headers(), 'idempotency-key': key },
+            body: JSON.stringify({ code }),
+            signal: AbortSignal.timeout(8_000),
+          });
+          keep(response);
+          const body = (await response.json().catch(() => ({}))) as { id?: string };
+          result.attempts.push({ at: Date.now(), ok: response.status === 202 });
+          if (response.status === 202 && body.id) id = body.id;
+          else refuse(String(response.status));
+        } catch {
+          result.attempts.push({ at: Date.now(), ok: false });
+          refuse('network error');
+        }
+      }
+      if (!id) continue;
+      result.accepted.push({ id, code });
+      // Waits for the verdict (the API allows one submission in flight per student).
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        await sleep(300);
+        try {
+          const response = await fetch(base + apiRoutes.submission(id), {
+            headers: headers(),
+            signal: AbortSignal.timeout(5_000),
+          });
+          const view = (await response.json().catch(() => ({}))) as { status?: SubmissionStatus };
+          if (view.status && isFinalStatus(view.status)) break;
+        } catch {
+          // the edge or an API host is failing over: ask again
+        }
+      }
+    }
+  }
+
+  const queue = Array.from({ length: students }, () => student);
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let next = queue.pop(); next; next = queue.pop()) await next();
+    }),
+  );
+
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const deadline = Date.now() + finishMs;
+    for (;;) {
+      const { rows } = await client.query(
+        "SELECT count(*)::int AS n FROM submissions WHERE status IN ('queued', 'grading')",
+      );
+      result.inFlight = rows[0].n;
+      if (result.inFlight === 0 || Date.now() > deadline) break;
+      await sleep(500);
+    }
+    const { rows } = await client.query(
+      `SELECT id, code, status, verdict, attempts,
+              extract(epoch FROM created_at) * 1000 AS created, extract(epoch FROM graded_at) * 1000 AS graded
+         FROM submissions`,
+    );
+    result.rows = rows.map((row) => ({
+      id: row.id,
+      code: row.code,
+      status: row.status,
+      verdict: row.verdict,
+      attempts: row.attempts,
+      createdAt: Number(row.created),
+      gradedAt: row.graded === null ? null : Number(row.graded),
+    }));
+  } finally {
+    await client.end();
+  }
+  console.log(`result ${JSON.stringify(result)}`);
+}
+
+if (import.meta.main) {
+  const mode = process.argv[2];
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl || (mode !== 'setup' && mode !== 'load')) {
+    console.error('usage: DATABASE_URL=… node tools/hosts/load.ts setup|load');
+    process.exit(2);
+  }
+  await (mode === 'setup' ? setup(databaseUrl) : load(databaseUrl));
+}

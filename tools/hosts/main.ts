@@ -1,0 +1,35 @@
+// `npm run test:hosts`: the multi-host scenarios of tools/hosts/hosts.spec.ts on the built apps.
+//   npm run test:hosts             builds (cached), then runs both scenarios
+//   npm run test:hosts -- --clean  removes namespaces (and their processes) an earlier run left
+import { spawnSync } from 'node:child_process';
+import { ROOT } from '../stack/services.ts';
+import { NX } from '../stack/steps.ts';
+import { leftovers, removeAll } from './network.ts';
+
+const root = process.getuid?.() === 0;
+if (process.argv.includes('--clean')) {
+  if (!root) {
+    console.error('only root can remove network namespaces');
+    process.exit(1);
+  }
+  const found = leftovers();
+  removeAll();
+  console.log(found.length ? `removed ${found.join(', ')}` : 'nothing to clean');
+  process.exit(0);
+}
+
+if (root) {
+  const build = spawnSync(NX, ['run-many', '-t', 'build', '--output-style=stream'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+} else {
+  console.log('test:hosts needs root (network namespaces): the scenarios are skipped');
+}
+const test = spawnSync(
+  process.execPath,
+  ['--test', '--test-concurrency=1', '--test-reporter=spec', 'tools/hosts/hosts.spec.ts'],
+  { cwd: ROOT, stdio: 'inherit' },
+);
+process.exit(test.status ?? 1);
