@@ -1,6 +1,7 @@
 // `npm run test:hosts`: the multi-host scenarios of tools/hosts/hosts.spec.ts on the built apps.
 //   npm run test:hosts             builds (cached), then runs both scenarios
 //   npm run test:hosts -- --clean  removes namespaces (and their processes) an earlier run left
+//   node tools/hosts/main.ts --built  skips the build (`nx run tools:test-hosts` has built first)
 import { spawnSync } from 'node:child_process';
 import { ROOT } from '../stack/services.ts';
 import { NX } from '../stack/steps.ts';
@@ -18,13 +19,13 @@ if (process.argv.includes('--clean')) {
   process.exit(0);
 }
 
-if (root) {
+if (root && !process.argv.includes('--built')) {
   const build = spawnSync(NX, ['run-many', '-t', 'build', '--output-style=stream'], {
     cwd: ROOT,
     stdio: 'inherit',
   });
   if (build.status !== 0) process.exit(build.status ?? 1);
-} else {
+} else if (!root) {
   console.log('test:hosts needs root (network namespaces): the scenarios are skipped');
 }
 const test = spawnSync(

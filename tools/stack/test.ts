@@ -12,9 +12,14 @@ const counts = emptyCounts();
 const failures: string[] = [];
 
 /** Runs a command, echoing its output and counting the test runners' summary lines. */
-function runCounted(label: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+function runCounted(
+  label: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  command = NX,
+): Promise<void> {
   return new Promise((resolve) => {
-    const child = spawn(NX, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => {
         countLine(line, counts);
@@ -28,7 +33,7 @@ function runCounted(label: string, args: string[], env: NodeJS.ProcessEnv): Prom
   });
 }
 
-const p = progress(5);
+const p = progress(6);
 p.step('Checking system programs');
 const programs = ensurePrograms(TEST_PROGRAMS, p.log);
 p.log(`found ${[...programs.keys()].join(', ')}`);
@@ -83,6 +88,10 @@ try {
   } finally {
     await stack.stop();
   }
+
+  // Its own PostgreSQL and Redis on hosts of their own; skipped (and counted so) when not root.
+  p.step('Several hosts on one machine (npm run test:hosts)');
+  await runCounted('hosts', ['tools/hosts/main.ts'], env, process.execPath);
 } catch (error) {
   failures.push((error as Error).message);
 } finally {

@@ -46,6 +46,15 @@ export class ThrowawayRedis {
     }
   }
 
+  /** SIGSTOP: the server hangs with its sockets open, answering nothing (a stuck primary). */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   async stop(): Promise<void> {
     const child = this.process;
     this.process = null;
