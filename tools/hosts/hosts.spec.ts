@@ -192,8 +192,11 @@ async function startApps(
     for (const [, child] of processes) await stopProcess(child.pid, 5_000);
     processes.clear();
   };
+  // Redis settings of the calling environment (npm test's own stack) must not leak in.
+  const { REDIS_URL, REDIS_SENTINELS, REDIS_SENTINEL_NAME, ...inherited } = process.env;
+  void [REDIS_URL, REDIS_SENTINELS, REDIS_SENTINEL_NAME];
   const env = {
-    ...process.env,
+    ...inherited,
     NODE_ENV: 'development',
     DATABASE_URL: databaseUrl,
     COOKIE_SECRET: 'hosts-scenario-cookie-secret-0123456789abcdef',
@@ -207,8 +210,6 @@ async function startApps(
     LOG_LEVEL: 'warn',
     ...redisEnv,
   };
-  delete (env as NodeJS.ProcessEnv).REDIS_URL;
-  Object.assign(env, redisEnv);
   try {
     for (const api of ['api1', 'api2'] as const) {
       const child = network.start(

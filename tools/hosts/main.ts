@@ -2,7 +2,7 @@
 //   npm run test:hosts             builds (cached), then runs both scenarios
 //   npm run test:hosts -- --clean  removes namespaces (and their processes) an earlier run left
 //   node tools/hosts/main.ts --built  skips the build (`nx run tools:test-hosts` has built first)
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { ROOT } from '../stack/services.ts';
 import { NX } from '../stack/steps.ts';
 import { leftovers, removeAll } from './network.ts';
@@ -28,9 +28,21 @@ if (root && !process.argv.includes('--built')) {
 } else if (!root) {
   console.log('test:hosts needs root (network namespaces): the scenarios are skipped');
 }
-const test = spawnSync(
+// Namespaces that exist now belong to another run: the spec refuses to start, and they stay.
+const before = root ? leftovers() : [];
+// One process (no test isolation), so a signal forwarded here reaches the spec's own clean-up.
+const test = spawn(
   process.execPath,
-  ['--test', '--test-concurrency=1', '--test-reporter=spec', 'tools/hosts/hosts.spec.ts'],
+  ['--test', '--test-isolation=none', '--test-reporter=spec', 'tools/hosts/hosts.spec.ts'],
   { cwd: ROOT, stdio: 'inherit' },
 );
-process.exit(test.status ?? 1);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => test.kill(signal));
+}
+test.on('exit', (code, signal) => {
+  // Whatever the spec could not remove (it was killed outright), this removes.
+  if (root && before.length === 0 && leftovers().length > 0) {
+    console.log(`removed what the scenarios left: ${removeAll().join(', ')}`);
+  }
+  process.exit(code ?? (signal ? 1 : 0));
+});

@@ -1,6 +1,14 @@
 import type { Redis } from 'ioredis';
 import type { QueueStore, TakenElement } from './queue.store';
-import { closeRedis, connectOnce, createRedis, disconnect, scriptRunner, type ScriptRunner } from './redis-connection';
+import {
+  closeRedis,
+  connectOnce,
+  createRedis,
+  disconnect,
+  REDIS_SOCKET_TIMEOUT_MS,
+  scriptRunner,
+  type ScriptRunner,
+} from './redis-connection';
 import { queueKeys, type QueueKeys, type ResolvedServerOptions } from './redis-list.options';
 
 /**
@@ -21,7 +29,13 @@ export class RedisListStore implements QueueStore {
     this.consumerId = options.consumerId;
     this.keys = queueKeys(options.queue);
     this.processing = this.keys.processing(this.consumerId);
-    this.taker = createRedis(options.redisUrl, options.redis, `${options.queue}:taker:${this.consumerId}`);
+    // The blocking read waits up to blockTimeoutSeconds for its reply: the socket timeout must be longer.
+    const takerTimeout = Math.max(REDIS_SOCKET_TIMEOUT_MS, options.blockTimeoutSeconds * 1000 + 5_000);
+    this.taker = createRedis(
+      options.redisUrl,
+      { socketTimeout: takerTimeout, ...options.redis },
+      `${options.queue}:taker:${this.consumerId}`,
+    );
     this.commands = createRedis(
       options.redisUrl,
       { enableAutoPipelining: true, ...options.redis },
