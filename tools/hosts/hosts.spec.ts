@@ -25,6 +25,8 @@ const NODE = process.execPath;
 const V8_FLAGS = ['--max-semi-space-size=2', '--heap-growing-percent=20'];
 const HEARTBEAT_TTL_MS = 3_000;
 const SENTINEL_NAME = 'koodi';
+const LOAD_LIMIT_MS = 6 * 60_000;
+const TEST_TIMEOUT_MS = 9 * 60_000;
 
 const HOSTS = {
   data: 10,
@@ -307,16 +309,18 @@ function runLoad(
     const script = join(ROOT, 'tools/hosts/load.ts');
     const child = network.start('load', NODE, [script, 'load'], join(DIR, 'load.log'), env, true);
     let result: LoadResult | undefined;
+    // Bounded: sending, every verdict and the final wait (LOAD_FINISH_MS) fit well inside this.
+    const limit = setTimeout(() => child.kill('SIGKILL'), LOAD_LIMIT_MS);
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       if (line.startsWith('progress ')) onProgress(Number(line.slice(9)));
       else if (line.startsWith('result ')) result = JSON.parse(line.slice(7));
     });
-    lines.on('close', () =>
-      result
-        ? resolve(result)
-        : reject(new Error('the load host gave no result (tools/hosts load.log)')),
-    );
+    lines.on('close', () => {
+      clearTimeout(limit);
+      if (result) resolve(result);
+      else reject(new Error('the load host gave no result in time (.data/hosts/load.log)'));
+    });
   });
 }
 
@@ -494,7 +498,7 @@ describe('several hosts on one machine', () => {
 
   it(
     '2,000 submissions survive a cut grader, a dead grader host, a cut API host and a late grader',
-    { skip },
+    { skip, timeout: TEST_TIMEOUT_MS },
     async () => {
       if (refused) throw new Error(refused);
       const SUBMISSIONS = 2_000;
@@ -613,7 +617,7 @@ describe('several hosts on one machine', () => {
 
   it(
     'Redis Sentinel: the primary hangs mid-load, API and graders follow the new primary',
-    { skip },
+    { skip, timeout: TEST_TIMEOUT_MS },
     async () => {
       if (refused) throw new Error(refused);
       const SUBMISSIONS = 600;
