@@ -38,7 +38,7 @@ export interface LoadResult {
   sent: number;
   accepted: { id: string; code: string }[];
   refused: Record<string, number>;
-  /** When each POST attempt ended and whether it was answered 202. */
+  /** When each POST attempt ended and whether the service answered it (below 500). */
   attempts: { at: number; ok: boolean }[];
   rows: Row[];
   /** Rows still queued or grading when the wait ended. */
@@ -121,7 +121,8 @@ async function load(databaseUrl: string): Promise<void> {
           });
           keep(response);
           const body = (await response.json().catch(() => ({}))) as { id?: string };
-          result.attempts.push({ at: Date.now(), ok: response.ok });
+          // Answered (even 409, one in flight) is service; 5xx and no answer are the outage.
+          result.attempts.push({ at: Date.now(), ok: response.status < 500 });
           // 200: a retry whose first attempt was created and graded already.
           if ((response.status === 202 || response.status === 200) && body.id) id = body.id;
           else refuse(String(response.status));

@@ -21,6 +21,8 @@ export interface QueueStore {
   requeue(raw: string): Promise<boolean>;
   /** Processing list → dead-letter list; false when the element was no longer ours. */
   deadLetter(raw: string): Promise<boolean>;
+  /** Every element of this consumer's processing list, as it is now. */
+  listProcessing(): Promise<string[]>;
   /** Refreshes the lease; returns false when the previous lease had already expired. */
   heartbeat(ttlMs: number): Promise<boolean>;
   /** Returns the elements of every consumer whose lease expired; the count moved. */

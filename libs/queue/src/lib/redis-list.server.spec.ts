@@ -7,6 +7,7 @@ import type { QueueMessage } from './queue-message';
 import { RedisListContext } from './redis-list.context';
 import type { RedisListTransportOptions } from './redis-list.options';
 import { RedisListServer } from './redis-list.server';
+import { JsonQueueSerializer } from './json.serializer';
 import { InMemoryListStore, InMemoryQueue } from './redis-list.store.mock';
 
 Logger.overrideLogger(false);
@@ -48,6 +49,40 @@ describe(RedisListServer.name, () => {
     assert.equal(ctx.getMessageId(), id);
     assert.equal(ctx.getAttempt(), 1);
     assert.equal(ctx.getMessage().pattern, 'grade');
+  });
+
+  it('returns an element that sits in its own processing list with no handler on it (a lost take reply)', async () => {
+    const broker = new InMemoryQueue();
+    const sut = start(broker, { consumerId: 'c1', heartbeatTtlMs: 300 });
+    const seen: unknown[] = [];
+    sut.addHandler('job', async (data: unknown) => void seen.push(data), true);
+    await listen(sut);
+
+    // What a blocking take leaves when the server moved the element but its reply never came.
+    const raw = new JsonQueueSerializer().serialize({ id: 'lost', pattern: 'job', data: 7, enqueuedAt: Date.now() });
+    broker.processingOf('c1').push(raw);
+
+    await waitFor(() => seen.length === 1, 5_000);
+    assert.deepEqual(seen, [7]);
+    await waitFor(() => broker.processingOf('c1').length === 0);
+  });
+
+  it('leaves alone what its handlers hold, however long they take', async () => {
+    const broker = new InMemoryQueue();
+    const sut = start(broker, { consumerId: 'c1', heartbeatTtlMs: 300 });
+    const gate = deferred();
+    let calls = 0;
+    sut.addHandler('job', () => (calls++, gate.promise), true);
+    await listen(sut);
+
+    broker.emit('job', 1);
+    await waitFor(() => sut.activeCount === 1);
+    await sleep(1_000); // ten heartbeats
+    assert.equal(calls, 1);
+    assert.equal(broker.processingOf('c1').length, 1);
+    assert.equal(broker.queue.length, 0);
+    gate.resolve();
+    await waitFor(() => broker.processingOf('c1').length === 0);
   });
 
   it('keeps the message in its processing list until the handler promise settles, then acks', async () => {

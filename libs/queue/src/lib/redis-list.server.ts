@@ -51,6 +51,13 @@ export class RedisListServer
   private timers: NodeJS.Timeout[] = [];
   private heartbeatBusy = false;
   private reaperBusy = false;
+  /** Elements handed to a handler and not yet finished, by raw (a raw may be held twice). */
+  private readonly holding = new Map<string, number>();
+  /** Ack batches on their way to Redis: still listed, no longer held. */
+  private readonly acking = new Set<string[]>();
+  /** When the take in progress started (null: none), and what the last sweep found unheld. */
+  private takeStartedAt: number | null = null;
+  private unheldSeen = { at: 0, counts: new Map<string, number>() };
   private lastErrorLog = 0;
   private readonly handlerCache = new Map<string, MessageHandler | null>();
   private handlerCacheSize = 0;
@@ -116,6 +123,7 @@ export class RedisListServer
       await this.waitForSlot();
       if (this.closing) break;
       let taken: TakenElement[];
+      this.takeStartedAt = Date.now();
       try {
         taken = await this.store.take(this.options.concurrency - this.active);
         if (taken.length === 0 && !this.closing) {
@@ -124,6 +132,7 @@ export class RedisListServer
         }
         backoffMs = 0;
       } catch (error) {
+        this.takeStartedAt = null;
         if (this.closing) break;
         this.reportError(error);
         backoffMs = Math.min(backoffMs * 2 || 50, 1_000);
@@ -133,6 +142,7 @@ export class RedisListServer
       // Taken while closing: left in the processing list, close() hands them back undelivered.
       if (this.closing) break;
       for (const element of taken) this.dispatch(element);
+      this.takeStartedAt = null;
     }
   }
 
@@ -151,9 +161,13 @@ export class RedisListServer
 
   private dispatch(element: TakenElement): void {
     this.active++;
+    this.holding.set(element.raw, (this.holding.get(element.raw) ?? 0) + 1);
     const work: Promise<void> = this.process(element)
       .catch((error) => this.reportError(error))
       .finally(() => {
+        const held = (this.holding.get(element.raw) ?? 1) - 1;
+        if (held > 0) this.holding.set(element.raw, held);
+        else this.holding.delete(element.raw);
         this.active--;
         this.inFlight.delete(work);
         this.wakeTaker();
@@ -275,10 +289,14 @@ export class RedisListServer
     const batch = this.pendingAcks;
     this.pendingAcks = [];
     if (batch.length === 0) return Promise.resolve();
+    this.acking.add(batch);
     const flush: Promise<void> = this.store
       .ack(batch)
       .catch((error) => this.reportError(error))
-      .finally(() => this.ackFlushes.delete(flush));
+      .finally(() => {
+        this.acking.delete(batch);
+        this.ackFlushes.delete(flush);
+      });
     this.ackFlushes.add(flush);
     return flush;
   }
@@ -303,10 +321,45 @@ export class RedisListServer
           `Consumer ${this.consumerId} lost its lease (heartbeat expired); its messages may have been re-delivered elsewhere`,
         );
       }
+      if (!this.closing) await this.returnUnheld();
     } catch (error) {
       this.reportError(error);
     } finally {
       this.heartbeatBusy = false;
+    }
+  }
+
+  /**
+   * An element can sit in this consumer's processing list with no handler on it: a blocking take
+   * whose connection dropped (a cut link, a socket timeout) may still have moved an element there
+   * on the server, its reply lost. No reaper returns it while this consumer's lease lives, and the
+   * API's reconciler counts it as in flight, so it would wait forever. Each heartbeat therefore
+   * compares the list with what is held; an element unheld at two heartbeats in a row, with no
+   * take in progress since before the first (that take may be about to hand it over), goes back.
+   */
+  private async returnUnheld(): Promise<void> {
+    const at = Date.now();
+    const listed = await this.store.listProcessing();
+    const expected = new Map(this.holding);
+    for (const raw of [...this.pendingAcks, ...[...this.acking].flat()]) expected.set(raw, (expected.get(raw) ?? 0) + 1);
+    const unheld = new Map<string, number>();
+    for (const raw of listed) {
+      const left = expected.get(raw) ?? 0;
+      if (left > 0) expected.set(raw, left - 1);
+      else unheld.set(raw, (unheld.get(raw) ?? 0) + 1);
+    }
+    const previous = this.unheldSeen;
+    this.unheldSeen = { at, counts: unheld };
+    if (this.takeStartedAt !== null && this.takeStartedAt <= previous.at) return;
+    let returned = 0;
+    for (const [raw, n] of unheld) {
+      for (let i = Math.min(n, previous.counts.get(raw) ?? 0); i > 0; i--) {
+        if (await this.store.requeue(raw)) returned++;
+      }
+    }
+    if (returned > 0) {
+      this.unheldSeen = { at, counts: new Map() };
+      this.logger.warn(`Returned ${returned} element(s) of ${this.consumerId}'s processing list that no handler held`);
     }
   }
 

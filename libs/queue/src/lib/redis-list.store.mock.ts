@@ -86,6 +86,10 @@ export class InMemoryListStore implements QueueStore {
     }
   }
 
+  async listProcessing(): Promise<string[]> {
+    return [...this.broker.processingOf(this.consumerId)];
+  }
+
   async requeue(raw: string): Promise<boolean> {
     if (!this.removeFromProcessing(raw)) return false;
     this.broker.push(raw);

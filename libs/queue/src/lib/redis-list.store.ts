@@ -79,6 +79,10 @@ export class RedisListStore implements QueueStore {
     return (await this.run('deadLetterOne', [this.processing, this.keys.dead, this.keys.attempts], [raw])) === 1;
   }
 
+  listProcessing(): Promise<string[]> {
+    return this.commands.lrange(this.processing, 0, -1);
+  }
+
   async heartbeat(ttlMs: number): Promise<boolean> {
     const had = await this.run(
       'heartbeatLease',
