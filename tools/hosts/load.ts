@@ -21,6 +21,7 @@ export const DESERVES = {
   pass: { status: 'passed', verdict: 'passed' },
   fail: { status: 'failed', verdict: 'tests_failed' },
   syntax: { status: 'failed', verdict: 'syntax_error' },
+  slow: { status: 'passed', verdict: 'passed' },
 } as const;
 export type Kind = keyof typeof DESERVES;
 
@@ -48,16 +49,23 @@ export interface LoadResult {
 function codeOf(kind: Kind, tag: string): string {
   if (kind === 'pass') return `def one():\n    return 1  # ${tag}\n`;
   if (kind === 'fail') return `def one():\n    return 2  # ${tag}\n`;
+  if (kind === 'slow')
+    return `import time\n\ndef one():\n    time.sleep(0.5)\n    return 1  # ${tag}\n`;
   return `def one(:\n    return 1  # ${tag}\n`;
 }
 
-/** Every seventh submission fails its test, every thirteenth does not parse. */
+/**
+ * Every thirteenth submission does not parse, every seventh fails its test, and one in ten takes
+ * half a second (so a grader host is often caught holding a job when it fails).
+ */
 export function kindOf(n: number): Kind {
-  return n % 13 === 0 ? 'syntax' : n % 7 === 0 ? 'fail' : 'pass';
+  return n % 13 === 0 ? 'syntax' : n % 7 === 0 ? 'fail' : n % 10 === 5 ? 'slow' : 'pass';
 }
 
 export function kindOfCode(code: string): Kind {
-  return code.startsWith('def one(:') ? 'syntax' : code.includes('return 2') ? 'fail' : 'pass';
+  if (code.startsWith('def one(:')) return 'syntax';
+  if (code.includes('return 2')) return 'fail';
+  return code.includes('time.sleep') ? 'slow' : 'pass';
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
