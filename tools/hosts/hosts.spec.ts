@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { appendFileSync, chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { stopProcess } from '../stack/processes.ts';
+import { stopProcess, waitFor } from '../stack/processes.ts';
 import { DATA_DIR, ROOT } from '../stack/services.ts';
 import { renderNginxConfig } from '../stack/stack.ts';
 import { findProgram, postgresRunAs } from '../stack/system.ts';
@@ -66,21 +66,14 @@ function cleanUp(): void {
   if (removed.length) log(`removed ${removed.length} namespaces and everything that ran in them`);
 }
 
-/** Polls a synchronous check (a probe run on a host) until it holds, or fails after `ms`. */
-async function until(
+/** Waits for a probe run on a host (synchronous, a short command) with the stack's `waitFor`. */
+function until(
   what: string,
   check: () => boolean,
   ms: number,
   child?: ChildProcess,
 ): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (child && child.exitCode !== null)
-      throw new Error(`${what} exited with code ${child.exitCode}`);
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${what} not ready within ${ms / 1000} s`);
+  return waitFor(what, async () => check(), ms, child);
 }
 
 function probe(command: string, args: string[]): boolean {
