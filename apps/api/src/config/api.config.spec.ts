@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { API_ENV } from '@koodi/contracts';
 import { ConfigError, loadApiConfig } from './api.config';
 
 const valid = { DATABASE_URL: 'postgres://u@127.0.0.1:5432/db', REDIS_URL: 'redis://127.0.0.1:6379' };
@@ -49,5 +50,23 @@ describe(loadApiConfig.name, () => {
     assert.equal(sut({ ...valid, TRUST_PROXY: 'true' }).trustProxy, true);
     assert.equal(sut({ ...valid, TRUST_PROXY: 'false' }).trustProxy, false);
     assert.equal(sut({ ...valid, TRUST_PROXY: '10.0.0.0/8' }).trustProxy, '10.0.0.0/8');
+  });
+
+  it('reads pino\'s levels, and the grader\'s older `log` and `verbose` as `info` and `trace`', () => {
+    assert.equal(sut({ ...valid, LOG_LEVEL: 'warn' }).logLevel, 'warn');
+    assert.equal(sut({ ...valid, LOG_LEVEL: 'log' }).logLevel, 'info');
+    assert.equal(sut({ ...valid, LOG_LEVEL: 'verbose' }).logLevel, 'trace');
+  });
+
+  it('reads exactly the variables API_ENV declares', () => {
+    const read = new Set<string>();
+    const env = new Proxy({ ...valid } as NodeJS.ProcessEnv, {
+      get(target, name) {
+        if (typeof name === 'string') read.add(name);
+        return target[name as string];
+      },
+    });
+    sut(env);
+    assert.deepEqual([...read].sort(), Object.keys(API_ENV).sort());
   });
 });

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, type DynamicModule, type LoggerService, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AssignmentRepository, createDataSource, SubmissionRepository } from '@koodi/db';
@@ -24,6 +24,8 @@ export interface GraderOverrides {
   submissions?: (real: SubmissionStore) => SubmissionStore;
   assignments?: (real: AssignmentSource) => AssignmentSource;
   retryPolicy?: RetryPolicy;
+  /** Where log lines go instead of JSON on stdout. */
+  logger?: LoggerService;
 }
 
 /** Starts the sandbox pool with the app and closes what the grader holds, in order, at shutdown. */

@@ -69,7 +69,7 @@ export class GradingService {
     void this.publish([{ id, userId: submission.userId, status: 'grading' }], SUBMISSION_GRADING);
 
     if (submission.attempts > MAX_RECORDED_ATTEMPTS) {
-      this.logger.warn(`Submission ${id} was started ${submission.attempts} times; giving up`);
+      this.logger.warn({ submissionId: id, msg: `Submission ${id} was started ${submission.attempts} times; giving up` });
       await this.finish(id, { verdict: 'internal_error', feedback: INTERNAL_ERROR_FEEDBACK, gradingMs: 0 });
       return;
     }
@@ -79,7 +79,7 @@ export class GradingService {
     );
     if (!assignment) throw new Error(`Assignment ${submission.assignmentId} of submission ${id} not found`);
 
-    const outcome = await this.runSandbox(() =>
+    const outcome = await this.runSandbox(id, () =>
       this.sandbox.run({
         code: submission.code,
         moduleName: assignment.moduleName,
@@ -98,17 +98,17 @@ export class GradingService {
   async giveUp(job: GradeSubmissionJob, reason?: unknown): Promise<void> {
     const id = submissionIdOf(job);
     if (!id) return;
-    this.logger.error(`Giving up on submission ${id}: ${describe(reason)}`);
+    this.logger.error({ submissionId: id, msg: `Giving up on submission ${id}: ${describe(reason)}` });
     await this.finish(id, { verdict: 'internal_error', feedback: INTERNAL_ERROR_FEEDBACK, gradingMs: 0 });
   }
 
-  private async runSandbox(run: () => Promise<SandboxOutcome>): Promise<SandboxOutcome> {
+  private async runSandbox(id: string, run: () => Promise<SandboxOutcome>): Promise<SandboxOutcome> {
     const done = this.metrics.sandboxStarted();
     try {
       return await run();
     } catch (error) {
       this.metrics.sandboxFailed(error);
-      this.logger.warn(`Sandbox failed (the job will be retried): ${describe(error)}`);
+      this.logger.warn({ submissionId: id, msg: `Sandbox failed (the job will be retried): ${describe(error)}` });
       throw error;
     } finally {
       done();
@@ -129,7 +129,10 @@ export class GradingService {
   private database<T>(what: string, id: string, work: () => Promise<T>): Promise<T> {
     return retryTransient(work, this.retry, (error, attempt, delayMs) => {
       this.metrics.dbRetried();
-      this.logger.warn(`${what} ${id} failed (try ${attempt}), retrying in ${delayMs} ms: ${describe(error)}`);
+      this.logger.warn({
+        submissionId: id,
+        msg: `${what} ${id} failed (try ${attempt}), retrying in ${delayMs} ms: ${describe(error)}`,
+      });
     });
   }
 
@@ -140,7 +143,7 @@ export class GradingService {
         await this.events.publish({ event, submissionId: row.id, userId: row.userId, status: row.status });
       } catch (error) {
         this.metrics.publishFailed();
-        this.logger.warn(`Publishing ${event} for ${row.id} failed: ${describe(error)}`);
+        this.logger.warn({ submissionId: row.id, msg: `Publishing ${event} for ${row.id} failed: ${describe(error)}` });
       }
     }
   }

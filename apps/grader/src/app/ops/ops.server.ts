@@ -6,8 +6,8 @@ import { GraderMetrics } from './grader.metrics';
 import { HealthService } from './health.service';
 
 /**
- * Health and Prometheus metrics on OPS_PORT, for operators and the container's HEALTHCHECK;
- * never routed through the public NGINX.
+ * Health and Prometheus metrics on OPS_HOST:OPS_PORT (loopback unless told otherwise, like the
+ * API's), for operators and the container's HEALTHCHECK; never routed through the public NGINX.
  */
 @Injectable()
 export class OpsServer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -34,12 +34,12 @@ export class OpsServer implements OnApplicationBootstrap, OnApplicationShutdown 
   async onApplicationBootstrap(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(this.config.opsPort, () => {
+      this.server.listen(this.config.opsPort, this.config.opsHost, () => {
         this.server.off('error', reject);
         resolve();
       });
     });
-    this.logger.log(`Health and metrics on port ${this.port}`);
+    this.logger.log(`Health and metrics on ${this.config.opsHost}:${this.port}`);
   }
 
   /** The bound port (useful when OPS_PORT is 0). */
