@@ -13,7 +13,10 @@ async function main(): Promise<void> {
     config = loadGraderConfig();
   } catch (error) {
     if (!(error instanceof GraderConfigError)) throw error;
-    JsonLogger.create('info').pino.fatal({ context: 'Grader', problems: error.problems }, error.message);
+    JsonLogger.create('info').pino.fatal(
+      { context: 'Grader', problems: error.problems },
+      error.message,
+    );
     process.exit(2);
   }
   const logger = new Logger('Grader');

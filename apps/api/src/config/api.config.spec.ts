@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { API_ENV } from '@koodi/contracts';
 import { ConfigError, loadApiConfig } from './api.config';
 
-const valid = { DATABASE_URL: 'postgres://u@127.0.0.1:5432/db', REDIS_URL: 'redis://127.0.0.1:6379' };
+const valid = {
+  DATABASE_URL: 'postgres://u@127.0.0.1:5432/db',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+};
 
 describe(loadApiConfig.name, () => {
   const sut = loadApiConfig;
@@ -22,12 +25,23 @@ describe(loadApiConfig.name, () => {
 
   it('lists every bad variable at once', () => {
     try {
-      sut({ REDIS_URL: 'http://nope', API_PORT: 'eighty', RATE_LIMIT_SUBMISSIONS_PER_MINUTE: '-1', LOG_LEVEL: 'loud' });
+      sut({
+        REDIS_URL: 'http://nope',
+        API_PORT: 'eighty',
+        RATE_LIMIT_SUBMISSIONS_PER_MINUTE: '-1',
+        LOG_LEVEL: 'loud',
+      });
       assert.fail('expected a ConfigError');
     } catch (error) {
       assert.ok(error instanceof ConfigError);
       const text = error.problems.join('\n');
-      for (const name of ['DATABASE_URL', 'REDIS_URL', 'API_PORT', 'RATE_LIMIT_SUBMISSIONS_PER_MINUTE', 'LOG_LEVEL']) {
+      for (const name of [
+        'DATABASE_URL',
+        'REDIS_URL',
+        'API_PORT',
+        'RATE_LIMIT_SUBMISSIONS_PER_MINUTE',
+        'LOG_LEVEL',
+      ]) {
         assert.match(text, new RegExp(name));
       }
       assert.equal(error.problems.length, 5);
@@ -36,14 +50,20 @@ describe(loadApiConfig.name, () => {
 
   it('requires a strong COOKIE_SECRET in production', () => {
     assert.throws(() => sut({ ...valid, NODE_ENV: 'production' }), /COOKIE_SECRET is required/);
-    assert.throws(() => sut({ ...valid, NODE_ENV: 'production', COOKIE_SECRET: 'short' }), /at least 32/);
+    assert.throws(
+      () => sut({ ...valid, NODE_ENV: 'production', COOKIE_SECRET: 'short' }),
+      /at least 32/,
+    );
     const config = sut({ ...valid, NODE_ENV: 'production', COOKIE_SECRET: 's'.repeat(32) });
     assert.equal(config.production, true);
     assert.equal(config.cookieSecretIsDefault, false);
   });
 
   it('refuses the same port for the API and the ops endpoints', () => {
-    assert.throws(() => sut({ ...valid, API_PORT: '4000', OPS_PORT: '4000' }), /OPS_PORT must differ/);
+    assert.throws(
+      () => sut({ ...valid, API_PORT: '4000', OPS_PORT: '4000' }),
+      /OPS_PORT must differ/,
+    );
   });
 
   it('reads TRUST_PROXY as a boolean or a list of addresses', () => {
@@ -52,7 +72,7 @@ describe(loadApiConfig.name, () => {
     assert.equal(sut({ ...valid, TRUST_PROXY: '10.0.0.0/8' }).trustProxy, '10.0.0.0/8');
   });
 
-  it('reads pino\'s levels, and the grader\'s older `log` and `verbose` as `info` and `trace`', () => {
+  it("reads pino's levels, and the grader's older `log` and `verbose` as `info` and `trace`", () => {
     assert.equal(sut({ ...valid, LOG_LEVEL: 'warn' }).logLevel, 'warn');
     assert.equal(sut({ ...valid, LOG_LEVEL: 'log' }).logLevel, 'info');
     assert.equal(sut({ ...valid, LOG_LEVEL: 'verbose' }).logLevel, 'trace');

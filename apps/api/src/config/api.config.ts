@@ -1,4 +1,11 @@
-import { API_ENV, type ApiEnvName, type EnvVariable, LOG_LEVELS, type LogLevel, parseLogLevel } from '@koodi/contracts';
+import {
+  API_ENV,
+  type ApiEnvName,
+  type EnvVariable,
+  LOG_LEVELS,
+  type LogLevel,
+  parseLogLevel,
+} from '@koodi/contracts';
 
 /** Everything the API reads from its environment (declared in API_ENV), parsed once at boot. */
 export interface ApiConfig {

@@ -17,7 +17,10 @@ export interface Grader {
  * Builds the grader: a Nest microservice whose transport takes jobs from the Redis list, as many
  * at a time as there are sandbox slots. `app.listen()` starts it (and runs the init hooks; do not call `init()` as well).
  */
-export async function createGrader(config: GraderConfig, overrides: GraderOverrides = {}): Promise<Grader> {
+export async function createGrader(
+  config: GraderConfig,
+  overrides: GraderOverrides = {},
+): Promise<Grader> {
   const consumerId = consumerIdOf(config.graderId);
   const server = new RedisListServer({
     redisUrl: config.redisUrl,

@@ -1,4 +1,13 @@
-import { Inject, Injectable, Logger, Module, type DynamicModule, type LoggerService, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type LoggerService,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AssignmentRepository, createDataSource, SubmissionRepository } from '@koodi/db';
@@ -84,14 +93,20 @@ export class GraderModule {
           provide: AssignmentTestsCache,
           useFactory: (dataSource: DataSource) => {
             const real = new AssignmentRepository(dataSource);
-            return new AssignmentTestsCache(overrides.assignments ? overrides.assignments(real) : real);
+            return new AssignmentTestsCache(
+              overrides.assignments ? overrides.assignments(real) : real,
+            );
           },
           inject: [DataSource],
         },
         {
           provide: REDIS_PUBLISHER,
           // Few retries per command: an event that cannot go out should not hold a slot for long.
-          useFactory: () => new Redis(config.redisUrl, { maxRetriesPerRequest: 2, connectionName: `grader-events-${config.graderId}` }),
+          useFactory: () =>
+            new Redis(config.redisUrl, {
+              maxRetriesPerRequest: 2,
+              connectionName: `grader-events-${config.graderId}`,
+            }),
         },
         {
           provide: SubmissionEventsPublisher,

@@ -78,9 +78,21 @@ describe('loadGraderConfig', () => {
     })();
 
     assert.ok(error instanceof GraderConfigError);
-    const named = ['DATABASE_URL', 'REDIS_URL', 'GRADER_SLOTS', 'OPS_PORT', 'HEARTBEAT_TTL_MS', 'SANDBOX_BWRAP', 'LOG_LEVEL', 'GRADER_ID'];
+    const named = [
+      'DATABASE_URL',
+      'REDIS_URL',
+      'GRADER_SLOTS',
+      'OPS_PORT',
+      'HEARTBEAT_TTL_MS',
+      'SANDBOX_BWRAP',
+      'LOG_LEVEL',
+      'GRADER_ID',
+    ];
     for (const name of named) {
-      assert.ok(error.problems.some((p) => p.startsWith(name)), `${name} is reported`);
+      assert.ok(
+        error.problems.some((p) => p.startsWith(name)),
+        `${name} is reported`,
+      );
     }
     assert.equal(error.problems.length, named.length);
   });
@@ -92,12 +104,15 @@ describe('loadGraderConfig', () => {
     );
   });
 
-  it('speaks pino\'s levels, and reads the older `log` and `verbose` as `info` and `trace`', () => {
+  it("speaks pino's levels, and reads the older `log` and `verbose` as `info` and `trace`", () => {
     assert.equal(loadGraderConfig({ ...required, LOG_LEVEL: 'trace' }).logLevel, 'trace');
     assert.equal(loadGraderConfig({ ...required, LOG_LEVEL: 'silent' }).logLevel, 'silent');
     assert.equal(loadGraderConfig({ ...required, LOG_LEVEL: 'log' }).logLevel, 'info');
     assert.equal(loadGraderConfig({ ...required, LOG_LEVEL: 'verbose' }).logLevel, 'trace');
-    assert.throws(() => loadGraderConfig({ ...required, LOG_LEVEL: 'toString' }), /LOG_LEVEL must be one of/);
+    assert.throws(
+      () => loadGraderConfig({ ...required, LOG_LEVEL: 'toString' }),
+      /LOG_LEVEL must be one of/,
+    );
   });
 
   it('reads exactly the variables GRADER_ENV declares', () => {

@@ -1,5 +1,12 @@
 import { availableParallelism, hostname } from 'node:os';
-import { type EnvVariable, GRADER_ENV, type GraderEnvName, LOG_LEVELS, type LogLevel, parseLogLevel } from '@koodi/contracts';
+import {
+  type EnvVariable,
+  GRADER_ENV,
+  type GraderEnvName,
+  LOG_LEVELS,
+  type LogLevel,
+  parseLogLevel,
+} from '@koodi/contracts';
 
 /** Everything the grader reads from its environment, declared in GRADER_ENV (`@koodi/contracts`). */
 export interface GraderConfig {
@@ -61,7 +68,12 @@ export function loadGraderConfig(env: Env = process.env): GraderConfig {
     return value;
   };
 
-  const integer = (name: GraderEnvName, min: number, max: number, fallback = Number(fallbackOf(name))): number => {
+  const integer = (
+    name: GraderEnvName,
+    min: number,
+    max: number,
+    fallback = Number(fallbackOf(name)),
+  ): number => {
     const value = read(name);
     if (value === undefined) return fallback;
     const parsed = Number(value);
@@ -83,7 +95,9 @@ export function loadGraderConfig(env: Env = process.env): GraderConfig {
 
   const graderId = read('GRADER_ID') ?? `${hostname()}-${process.pid}`;
   if (/[\s*?[\]]/.test(graderId)) {
-    problems.push(`GRADER_ID must not contain spaces or glob characters (* ? [ ]), got "${graderId}"`);
+    problems.push(
+      `GRADER_ID must not contain spaces or glob characters (* ? [ ]), got "${graderId}"`,
+    );
   }
 
   const logLevelRaw = read('LOG_LEVEL') ?? fallbackOf('LOG_LEVEL');
@@ -96,7 +110,11 @@ export function loadGraderConfig(env: Env = process.env): GraderConfig {
   const heartbeatTtlMs = integer('HEARTBEAT_TTL_MS', 300, 600_000);
 
   const config: GraderConfig = {
-    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/koodi'),
+    databaseUrl: url(
+      'DATABASE_URL',
+      ['postgres:', 'postgresql:'],
+      'postgres://user:password@host:5432/koodi',
+    ),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:'], 'redis://host:6379'),
     gradingQueue,
     slots: integer('GRADER_SLOTS', 1, 256, availableParallelism()),

@@ -36,7 +36,12 @@ describe(JsonLogger.name, () => {
     sut.warn({ submissionId: 'f1b0', msg: 'Sandbox failed' }, 'GradingService');
 
     assert.deepEqual(
-      { level: lines[0]['level'], msg: lines[0]['msg'], submissionId: lines[0]['submissionId'], context: lines[0]['context'] },
+      {
+        level: lines[0]['level'],
+        msg: lines[0]['msg'],
+        submissionId: lines[0]['submissionId'],
+        context: lines[0]['context'],
+      },
       { level: 40, msg: 'Sandbox failed', submissionId: 'f1b0', context: 'GradingService' },
     );
   });

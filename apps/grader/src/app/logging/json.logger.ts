@@ -13,7 +13,11 @@ type Fields = Record<string, unknown> & { msg?: unknown };
 export class JsonLogger implements LoggerService {
   constructor(readonly pino: Logger) {}
 
-  static create(level: LogLevel, fields: Record<string, unknown> = {}, destination?: DestinationStream): JsonLogger {
+  static create(
+    level: LogLevel,
+    fields: Record<string, unknown> = {},
+    destination?: DestinationStream,
+  ): JsonLogger {
     const logger = pino({ level }, destination ?? pino.destination({ dest: 1, sync: true }));
     return new JsonLogger(Object.keys(fields).length > 0 ? logger.child(fields) : logger);
   }
@@ -45,7 +49,12 @@ export class JsonLogger implements LoggerService {
     this.write('fatal', message, params);
   }
 
-  private write(level: Exclude<LogLevel, 'silent'>, message: unknown, params: unknown[], stack?: unknown): void {
+  private write(
+    level: Exclude<LogLevel, 'silent'>,
+    message: unknown,
+    params: unknown[],
+    stack?: unknown,
+  ): void {
     if (!this.pino.isLevelEnabled(level)) return;
     const context = typeof params.at(-1) === 'string' ? (params.at(-1) as string) : undefined;
     const fields: Fields = {};

@@ -19,13 +19,14 @@ export const API_ENV = {
   COOKIE_SECRET: {
     description: 'HMAC key of the identity cookie, at least 32 characters',
     secret: true,
-    defaultText: 'a development key with a warning; required in production (`npm start` keeps one in `.data/`)',
+    defaultText:
+      'a development key with a warning; required in production (`npm start` keeps one in `.data/`)',
   },
   API_HOST: { description: 'address the HTTP API listens on', secret: false, default: '127.0.0.1' },
   API_PORT: { description: 'port of the HTTP API', secret: false, default: '3000' },
   OPS_HOST: COMMON_ENV.OPS_HOST,
   OPS_PORT: {
-    description: 'port of the health, readiness and metrics server; must differ from the service port',
+    description: 'port of the health, readiness and metrics server (`0` picks a free one)',
     secret: false,
     default: '9100',
   },
@@ -41,7 +42,8 @@ export const API_ENV = {
     default: '3000',
   },
   TRUST_PROXY: {
-    description: 'whose `X-Forwarded-*` headers to believe: `true`, `false`, or addresses and ranges',
+    description:
+      'whose `X-Forwarded-*` headers to believe: `true`, `false`, or addresses and ranges',
     secret: false,
     default: 'loopback',
   },
@@ -56,8 +58,16 @@ export const API_ENV = {
     secret: false,
     default: '15',
   },
-  ASSIGNMENT_CACHE_SECONDS: { description: 'assignment cache in Redis', secret: false, default: '300' },
-  LOCAL_CACHE_SECONDS: { description: 'assignment cache in each replica (`0` = off)', secret: false, default: '5' },
+  ASSIGNMENT_CACHE_SECONDS: {
+    description: 'assignment cache in Redis',
+    secret: false,
+    default: '300',
+  },
+  LOCAL_CACHE_SECONDS: {
+    description: 'assignment cache in each replica (`0` = off)',
+    secret: false,
+    default: '5',
+  },
   SSE_HEARTBEAT_SECONDS: {
     description: 'keeps idle event streams open through proxies',
     secret: false,

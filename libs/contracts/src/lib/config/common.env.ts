@@ -17,7 +17,8 @@ export const COMMON_ENV = {
     default: GRADING_QUEUE,
   },
   OPS_HOST: {
-    description: 'address of the health, readiness and Prometheus metrics server, never behind the public NGINX',
+    description:
+      'address of the health, readiness and Prometheus metrics server, never behind the public NGINX',
     secret: false,
     default: '127.0.0.1',
   },

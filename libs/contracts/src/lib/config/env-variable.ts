@@ -24,7 +24,10 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * The grader used Nest's level names before it logged JSON; they still work, mapped to the
  * pino level that prints the same lines.
  */
-export const LEGACY_LOG_LEVELS: Readonly<Record<string, LogLevel>> = { log: 'info', verbose: 'trace' };
+export const LEGACY_LOG_LEVELS: Readonly<Record<string, LogLevel>> = {
+  log: 'info',
+  verbose: 'trace',
+};
 
 /** The pino level for a LOG_LEVEL value, or undefined when it is not one. */
 export function parseLogLevel(value: string): LogLevel | undefined {

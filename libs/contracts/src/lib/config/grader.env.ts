@@ -18,7 +18,7 @@ export const GRADER_ENV = {
   },
   OPS_HOST: COMMON_ENV.OPS_HOST,
   OPS_PORT: {
-    description: 'port of the health, readiness and metrics server',
+    description: 'port of the health, readiness and metrics server (`0` picks a free one)',
     secret: false,
     default: '9200',
   },
@@ -32,8 +32,16 @@ export const GRADER_ENV = {
     secret: false,
     default: '10000',
   },
-  SANDBOX_BWRAP: { description: 'the bubblewrap binary of the sandbox', secret: false, default: '/usr/bin/bwrap' },
-  SANDBOX_PYTHON: { description: 'the python3 the sandbox runs', secret: false, default: '/usr/bin/python3' },
+  SANDBOX_BWRAP: {
+    description: 'the bubblewrap binary of the sandbox',
+    secret: false,
+    default: '/usr/bin/bwrap',
+  },
+  SANDBOX_PYTHON: {
+    description: 'the python3 the sandbox runs',
+    secret: false,
+    default: '/usr/bin/python3',
+  },
   LOG_LEVEL: COMMON_ENV.LOG_LEVEL,
 } as const satisfies EnvCatalogue;
 
