@@ -1,5 +1,5 @@
 // Runs the real NGINX on the rendered dev template in front of two stand-in API replicas
-// (child processes) and a small static site, all on 127.0.0.1. Covers HOSTILE.md cases 24, 26,
+// (child processes) and a small static site, all on 127.0.0.1. Covers docs/SECURITY.md cases 24, 26,
 // 28 (headers) and 29 (413 at NGINX) for the proxy layer.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -366,7 +366,7 @@ describe('NGINX dev config (infra/nginx/nginx.dev.conf)', () => {
     assert.doesNotMatch(first.chunk, /"status":"passed"/);
   });
 
-  it('keeps reads whole and never sends a submission twice when a replica is killed (HOSTILE 24)', async () => {
+  it('keeps reads whole and never sends a submission twice when a replica is killed (case 24)', async () => {
     const getAgent = new Agent({ keepAlive: true, maxSockets: 8 });
     const postAgent = new Agent({ keepAlive: true, maxSockets: 4 });
     let stop = false;

@@ -1,4 +1,4 @@
-// HOSTILE case 24: one API replica killed behind NGINX while students read and submit. Reads
+// docs/SECURITY.md case 24: one API replica killed behind NGINX while students read and submit. Reads
 // fail over to the other replica; a submission is never created twice.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,7 +18,7 @@ const LOAD_MS = 4_000;
 const KILL_AFTER_MS = 1_500;
 const STUDENTS = 240;
 
-describe('one API replica killed behind NGINX (HOSTILE 24)', () => {
+describe('one API replica killed behind NGINX (case 24)', () => {
   let scratch: ScratchDatabase;
   let url: string;
   let stack: RunningStack;

@@ -7,7 +7,7 @@ import { createAssignment, startTestApi, Student, type TestApi } from '../testin
 
 const code = () => `x = "${randomUUID()}"\n`;
 
-describe('protection (HOSTILE 26, 28, 30)', () => {
+describe('protection (cases 26, 28, 30)', () => {
   let api: TestApi;
   let assignment: AssignmentEntity;
 
@@ -66,7 +66,7 @@ describe('protection (HOSTILE 26, 28, 30)', () => {
     }
   });
 
-  it('returns handout markdown as JSON data, never as a page (HOSTILE 30)', async () => {
+  it('returns handout markdown as JSON data, never as a page (case 30)', async () => {
     const response = await fetch(api.url + apiRoutes.assignment(assignment.slug));
     assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
     assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
@@ -75,7 +75,7 @@ describe('protection (HOSTILE 26, 28, 30)', () => {
     assert.equal(detail.handout, assignment.handoutMd, 'the text is data: the web app escapes it');
   });
 
-  it('does not let one student’s burst limit another (HOSTILE 26)', async () => {
+  it('does not let one student’s burst limit another (case 26)', async () => {
     const noisy = new Student(api.url);
     const statuses: number[] = [];
     for (let i = 0; i < 15; i++) statuses.push((await noisy.submit(assignment.id, { code: code() })).status);
@@ -84,7 +84,7 @@ describe('protection (HOSTILE 26, 28, 30)', () => {
   });
 });
 
-describe('production cookies and headers (HOSTILE 28)', () => {
+describe('production cookies and headers (case 28)', () => {
   let api: TestApi;
 
   before(async () => {

@@ -18,8 +18,8 @@ import { Reconciler } from './reconciler.service';
 const code = () => `def hello():\n    return "Hello"  # ${randomUUID()}\n`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** HOSTILE 21: Redis restarted mid-flow and lost the queue; Postgres still knows what is owed. */
-describe('reconciler (HOSTILE 21)', () => {
+/** docs/SECURITY.md case 21: Redis restarted mid-flow and lost the queue; Postgres still knows what is owed. */
+describe('reconciler (case 21)', () => {
   let api: TestApi;
   let sut: Reconciler;
 

@@ -167,7 +167,7 @@ describe('submissions over HTTP', () => {
     assert.deepEqual(stranger.body, []);
   });
 
-  it('rate-limits one student: 429 with Retry-After, other students unaffected (HOSTILE 26)', async () => {
+  it('rate-limits one student: 429 with Retry-After, other students unaffected (case 26)', async () => {
     const student = new Student(api.url);
     const statuses: number[] = [];
     let limited: { response: Response; body: unknown } | undefined;

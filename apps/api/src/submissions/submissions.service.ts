@@ -51,7 +51,7 @@ export class SubmissionsService {
   ) {}
 
   /**
-   * DESIGN "The grading path", step 1: validate; reuse a final student verdict at once (200);
+   * docs/ARCHITECTURE.md "The grading path", step 1: validate; reuse a final student verdict at once (200);
    * join an identical submission in flight (202, no job); otherwise write the row, then queue
    * its id (202). A failed push leaves the row queued for the reconciler.
    */

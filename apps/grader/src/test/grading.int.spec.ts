@@ -23,7 +23,7 @@ describe(`${GradingService.name} through the real queue, sandbox and database`, 
 
   before(async () => {
     fixtures = await GradingFixtures.open(queue);
-    // A short lease, so a job longer than the lease itself is exercised (HOSTILE 20).
+    // A short lease, so a job longer than the lease itself is exercised (docs/SECURITY.md case 20).
     grader = await createGrader(testConfig(queue, { heartbeatTtlMs: 1_500 }));
     await grader.app.listen();
     subscriber = new Redis(redisUrl());
@@ -120,8 +120,8 @@ describe(`${GradingService.name} through the real queue, sandbox and database`, 
     await fixtures.waitFor(async () => eventsOf(joined.id).includes('submission.graded:passed'), 'the joined event');
   });
 
-  // HOSTILE 20: the lease is 1.5 s, refreshed every 500 ms; the job takes 2.5 s.
-  it('HOSTILE 20: does not re-run a legitimate job that outlasts the heartbeat interval', async () => {
+  // docs/SECURITY.md case 20: the lease is 1.5 s, refreshed every 500 ms; the job takes 2.5 s.
+  it('case 20: does not re-run a legitimate job that outlasts the heartbeat interval', async () => {
     const assignment = await fixtures.assignment();
     const submission = await fixtures.submission(assignment, sleepingThenPassing(2.5));
 

@@ -10,7 +10,7 @@ import { SandboxCrashError } from './sandbox-crash.error';
 import { SandboxPool } from './sandbox.pool';
 import type { SandboxResult } from './sandbox.types';
 
-// HOSTILE.md, "Submissions (sandbox)": each case is its own test against the real sandbox.
+// docs/SECURITY.md, cases 1–17 (submissions in the sandbox): each case is its own test against the real sandbox.
 
 // A wall clock far above what these jobs need, so that a loaded machine cannot turn a memory or
 // process verdict into a wall-clock one; case 3 sets its own.
