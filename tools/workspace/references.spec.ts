@@ -12,14 +12,24 @@ const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: '
   .split('\0')
   .filter((path) => path && existsSync(join(ROOT, path)));
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
-const isText = (path: string) => !/\.(png|jpe?g|gif|webp|ico|woff2?|ttf|pdf|gz|br|zip)$/i.test(path);
+const isText = (path: string) =>
+  !/\.(png|jpe?g|gif|webp|ico|woff2?|ttf|pdf|gz|br|zip)$/i.test(path);
 
 // Built from parts, so this file does not trip its own check.
 const FORBIDDEN: [RegExp, string][] = [
   [new RegExp(['shared', '/'].join('')), 'a path into a folder outside the repository'],
-  [new RegExp(`\\b${'HOSTILE'}\\b`), 'the old name of the threat catalogue (say "docs/SECURITY.md case N")'],
-  [new RegExp(`(?<![\\w-])${'PERF'}\\.md`), 'a document outside the repository (docs/PERFORMANCE.md has the targets)'],
-  [new RegExp(`(?<![\\w-])${'DESIGN'}\\.md`), 'a document outside the repository (docs/ARCHITECTURE.md has the design)'],
+  [
+    new RegExp(`\\b${['HOS', 'TILE'].join('')}\\b`),
+    'the old name of the threat catalogue (say "docs/SECURITY.md case N")',
+  ],
+  [
+    new RegExp(`(?<![\\w-])${'PERF'}\\.md`),
+    'a document outside the repository (docs/PERFORMANCE.md has the targets)',
+  ],
+  [
+    new RegExp(`(?<![\\w-])${'DESIGN'}\\.md`),
+    'a document outside the repository (docs/ARCHITECTURE.md has the design)',
+  ],
 ];
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
@@ -56,7 +66,8 @@ describe('references', () => {
       const lines = read(path).split('\n');
       lines.forEach((line, index) => {
         for (const [pattern, why] of FORBIDDEN) {
-          if (pattern.test(line)) found.push(`${path}:${index + 1}: ${why}: ${line.trim().slice(0, 120)}`);
+          if (pattern.test(line))
+            found.push(`${path}:${index + 1}: ${why}: ${line.trim().slice(0, 120)}`);
         }
       });
     }
@@ -65,18 +76,35 @@ describe('references', () => {
 
   it('every relative Markdown link resolves to a file or heading inside the repository', () => {
     const trackedSet = new Set(tracked);
-    const folders = new Set(tracked.flatMap((path) => path.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+    const folders = new Set(
+      tracked.flatMap((path) =>
+        path
+          .split('/')
+          .slice(0, -1)
+          .map((_, i, parts) => parts.slice(0, i + 1).join('/')),
+      ),
+    );
     const broken: string[] = [];
     for (const path of tracked.filter((p) => p.endsWith('.md'))) {
-      for (const [, target] of prose(read(path)).matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
+      for (const [, target] of prose(read(path)).matchAll(
+        /!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g,
+      )) {
         if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // https:, mailto: and the like
         const [file, anchor] = target.split('#') as [string, string | undefined];
-        const resolved = file === '' ? path : relative(ROOT, resolve(ROOT, dirname(path), decodeURIComponent(file)));
+        const resolved =
+          file === ''
+            ? path
+            : relative(ROOT, resolve(ROOT, dirname(path), decodeURIComponent(file)));
         if (resolved.startsWith('..') || file.startsWith('/')) {
           broken.push(`${path}: ${target} leaves the repository`);
         } else if (!trackedSet.has(resolved) && !folders.has(resolved.replace(/\/$/, ''))) {
           broken.push(`${path}: ${target} is not a file in the repository`);
-        } else if (anchor && resolved.endsWith('.md') && statSync(join(ROOT, resolved)).isFile() && !anchorsOf(resolved).has(anchor)) {
+        } else if (
+          anchor &&
+          resolved.endsWith('.md') &&
+          statSync(join(ROOT, resolved)).isFile() &&
+          !anchorsOf(resolved).has(anchor)
+        ) {
           broken.push(`${path}: ${target} names no heading of ${resolved}`);
         }
       }
@@ -103,13 +131,19 @@ describe('references', () => {
         cases.push(number);
         const tokens = [...cells.at(-1)!.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
         const files = tokens.filter((t) => /^[\w.-]+\/[\w./-]+\.(?:ts|mts)$/.test(t));
-        for (const file of files) if (!tracked.includes(file)) problems.push(`case ${number}: ${file} does not exist`);
+        for (const file of files)
+          if (!tracked.includes(file)) problems.push(`case ${number}: ${file} does not exist`);
         const searched = files.length > 0 ? files : defaultFile ? [defaultFile] : [];
         if (searched.length === 0) problems.push(`case ${number}: names no test file`);
         // `${…}` in a test's name stands for what the catalogue writes as "…".
-        const sources = searched.filter((f) => tracked.includes(f)).map((f) => read(f).replace(/\$\{[^}]*\}/g, '…'));
+        const sources = searched
+          .filter((f) => tracked.includes(f))
+          .map((f) => read(f).replace(/\$\{[^}]*\}/g, '…'));
         for (const name of tokens.filter((t) => !files.includes(t))) {
-          const parts = name.split('…').map((p) => p.trim()).filter(Boolean);
+          const parts = name
+            .split('…')
+            .map((p) => p.trim())
+            .filter(Boolean);
           if (!parts.every((part) => sources.some((source) => source.includes(part)))) {
             problems.push(`case ${number}: no test named "${name}" in ${searched.join(', ')}`);
           }
@@ -118,7 +152,10 @@ describe('references', () => {
     }
     assert.deepEqual(problems, []);
     assert.deepEqual(
-      cases.slice().sort((a, b) => a - b).filter((n) => n <= 30),
+      cases
+        .slice()
+        .sort((a, b) => a - b)
+        .filter((n) => n <= 30),
       Array.from({ length: 30 }, (_, i) => i + 1),
     );
   });
