@@ -125,7 +125,7 @@ export const TOOLS_ENV: Readonly<Record<string, ToolVariable>> = {
       "absolute path of the graders' seccomp profile when the Compose tool does not resolve it beside compose.yml",
     secret: false,
     default: './compose.grader-seccomp.json',
-    usedBy: 'Compose (with infra/compose.docker.yml)',
+    usedBy: 'Compose',
   },
   NODE_EXTRA_CA_CERTS: {
     description:
