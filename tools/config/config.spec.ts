@@ -51,6 +51,17 @@ describe('configuration table', () => {
     ]);
   });
 
+  for (const [readme, variables] of [
+    ['apps/api/README.md', API_ENV],
+    ['apps/grader/README.md', GRADER_ENV],
+  ] as const) {
+    it(`${readme} describes exactly the variables its app declares`, () => {
+      const section = read(readme).split('\n## Configuration')[1]?.split('\n## ')[0] ?? '';
+      const listed = [...section.matchAll(/^\| `([A-Z_][A-Z0-9_]*)` \|/gm)].map((m) => m[1]);
+      assert.deepEqual(listed.slice().sort(), Object.keys(variables).sort());
+    });
+  }
+
   it('names every variable the tools and test setups read from process.env', () => {
     const declared = new Set([
       ...Object.keys(API_ENV),
