@@ -113,9 +113,15 @@ export const TOOLS_ENV: Readonly<Record<string, ToolVariable>> = {
     defaultText: '`8080` (Compose), a free port (image smoke test)',
     usedBy: 'Compose, image smoke test',
   },
+  KOODI_HTTPS_PORT: {
+    description: 'the port Compose publishes NGINX\'s HTTPS server on ([TLS](docs/OPERATIONS.md#tls))',
+    secret: false,
+    defaultText: '`8443` (Compose), a free port (image smoke test)',
+    usedBy: 'Compose, image smoke test',
+  },
   KOODI_SECRETS_DIR: {
     description:
-      'folder of env files with `POSTGRES_PASSWORD`, `DATABASE_URL`, `COOKIE_SECRET` (the files are secret)',
+      'folder of env files with `POSTGRES_PASSWORD`, `DATABASE_URL`, `COOKIE_SECRET`, and `tls/` with the HTTPS certificate and key (the files are secret)',
     secret: false,
     default: './secrets',
     usedBy: 'Compose',

@@ -5,7 +5,7 @@ import type { EnvCatalogue } from './env-variable';
 export const API_ENV = {
   NODE_ENV: {
     description:
-      '`production`: `__Host-` Secure cookie, HSTS, `COOKIE_SECRET` required; the only app that reads it (the images set it for Node.js libraries)',
+      '`production`: `COOKIE_SECRET` required, HSTS on HTTPS answers, a warning when students arrive over plain HTTP (the cookie is `__Host-` and Secure over HTTPS in every mode, plain over HTTP); the only app that reads it',
     secret: false,
     default: 'development',
   },
@@ -43,7 +43,7 @@ export const API_ENV = {
   },
   TRUST_PROXY: {
     description:
-      'whose `X-Forwarded-*` headers to believe: `true`, `false`, or addresses and ranges',
+      'whose `X-Forwarded-*` headers to believe (`X-Forwarded-Proto` decides HTTPS, hence which cookie): `true`, `false`, or addresses and ranges',
     secret: false,
     default: 'loopback',
   },
