@@ -67,7 +67,9 @@ describe('one API replica killed behind NGINX (HOSTILE 24)', () => {
     const reads = { ok: 0, failed: [] as string[] };
     const posts: Array<{ code: string; status: number | 'network error' }> = [];
     const started = Date.now();
-    const killer = setTimeout(() => stack.processes.get('api-1')!.kill('SIGKILL'), KILL_AFTER_MS);
+    // The process itself: once killed, the stack starts another api-1 in its place.
+    const victim = stack.processes.get('api-1')!;
+    const killer = setTimeout(() => victim.kill('SIGKILL'), KILL_AFTER_MS);
 
     async function reader() {
       while (Date.now() - started < LOAD_MS) {
@@ -108,7 +110,7 @@ describe('one API replica killed behind NGINX (HOSTILE 24)', () => {
     clearTimeout(killer);
 
     assert.equal(
-      stack.processes.get('api-1')!.signalCode,
+      victim.signalCode,
       'SIGKILL',
       'the replica was killed during the load',
     );
