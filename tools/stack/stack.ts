@@ -58,7 +58,13 @@ const GRADER_MAIN = join(ROOT, 'apps/grader/dist/main.js');
 const WEB_ROOT = join(ROOT, 'apps/web/dist');
 
 // Stacks that share one local Redis keep their queues and caches apart in logical databases.
-const REDIS_DATABASE: Record<string, number> = { stack: 0, e2e: 1, bench: 2, failover: 3 };
+const REDIS_DATABASE: Record<string, number> = {
+  stack: 0,
+  e2e: 1,
+  bench: 2,
+  failover: 3,
+  supervise: 4,
+};
 
 /** The Redis URL a stack named `name` uses on the local server (a caller's own URL is kept). */
 export function stackRedisUrl(redisUrl: string, name: string, external: boolean): string {
