@@ -6,10 +6,8 @@
 // CONTENT_SANDBOX_SLOTS (default: cores, at most 4).
 import { fileURLToPath } from 'node:url';
 import type { ContentProblem } from './content.loader.ts';
-import { syncContent, validateContent } from './content.sync.ts';
 import { serviceEnv } from '../stack/local-stack.ts';
 
-export { syncContent, validateContent } from './content.sync.ts';
 export type { SyncOptions, SyncReport, ValidateOptions } from './content.sync.ts';
 
 const DEFAULT_CONTENT_DIR = fileURLToPath(new URL('../../content', import.meta.url));
@@ -39,6 +37,9 @@ async function main(argv: string[]): Promise<number> {
     for (const error of errors) console.error(error);
     return 2;
   }
+  // Loaded only now: it needs the built libraries, and the checks above must answer without them
+  // (e.g. in a fresh clone that `npm start` has not built yet).
+  const { syncContent, validateContent } = await import('./content.sync.ts');
   const contentDir = env.CONTENT_DIR || DEFAULT_CONTENT_DIR;
   const started = performance.now();
   const seconds = () => ((performance.now() - started) / 1000).toFixed(1);

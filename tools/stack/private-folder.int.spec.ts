@@ -172,6 +172,10 @@ describe('npm start from a checkout in a private (0700) folder', { timeout: 12 *
         `PostgreSQL's files are outside the checkout (${dataDir})`,
       );
       assert.match(log(), /PostgreSQL's files are in \/var\/lib\/koodi\//);
+      assert.match(
+        log(),
+        /NGINX's web files and temporary files: \/var\/lib\/koodi\/[0-9a-f]{16}\/nginx-stack/,
+      );
     }
   });
 
