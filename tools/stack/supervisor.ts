@@ -34,7 +34,7 @@ export interface SupervisorOptions {
   crashLoop?: CrashLoopPolicy;
   /** Delay before restart number `n` (1-based) within the window. */
   backoffMs?: (n: number) => number;
-  /** Called once when a process is given up on; the others keep running. */
+  /** Called once when a process is given up on (instead of logging it); the others keep running. */
   onCrashLoop?: (name: string, message: string) => void;
   /** Called whenever an incarnation becomes ready (first start and every restart). */
   onChange?: () => void;
@@ -128,8 +128,8 @@ export class Supervisor {
       const message =
         `${name} exited ${entry.exits.length} times within ${this.crashLoop.windowMs / 1000} s ` +
         `(last: ${how}); not restarting it${entry.spec.logFile ? ` (see ${entry.spec.logFile})` : ''}`;
-      this.options.log(message);
-      this.options.onCrashLoop?.(name, message);
+      if (this.options.onCrashLoop) this.options.onCrashLoop(name, message);
+      else this.options.log(message);
       return;
     }
     const delay = this.backoffMs(entry.exits.length);
