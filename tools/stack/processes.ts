@@ -157,6 +157,17 @@ export function processName(pid: number): string | null {
   }
 }
 
+/** The parent of a process, or null when it is gone. */
+export function parentPid(pid: number): number | null {
+  try {
+    // The name (field 2) is in parentheses and may hold spaces: the parent follows its end.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Whether a process running as `identity` (no supplementary groups, as the stack starts it) may
  * enter `dir` — every parent folder must let it through, not only the folder itself.

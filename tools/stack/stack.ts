@@ -9,6 +9,7 @@ import {
   canEnterAs,
   childPids,
   freePort,
+  parentPid,
   processName,
   startLogged,
   waitFor,
@@ -204,7 +205,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       afterExit: () => {
         clearInterval(watcher);
         for (const pid of workers) {
-          if (processName(pid) === 'nginx') {
+          // Still an NGINX worker and orphaned (its parent is no NGINX master): not a pid that
+          // was reused meanwhile, nor a worker of another NGINX.
+          const parent = parentPid(pid);
+          if (processName(pid) === 'nginx' && parent !== null && processName(parent) !== 'nginx') {
             try {
               process.kill(pid, 'SIGKILL');
             } catch {
