@@ -12,7 +12,7 @@ describe(loadApiConfig.name, () => {
     assert.equal(config.host, '127.0.0.1');
     assert.equal(config.port, 3000);
     assert.equal(config.opsPort, 9100);
-    assert.equal(config.gradingQueue, 'grading:queue');
+    assert.equal(config.gradingQueue, '{grading}:queue');
     assert.equal(config.rateLimitSubmissionsPerMinute, 10);
     assert.equal(config.rateLimitIpPerMinute, 3000);
     assert.equal(config.production, false);

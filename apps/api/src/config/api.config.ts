@@ -1,4 +1,5 @@
 import { GRADING_QUEUE } from '@koodi/contracts';
+import { clusterQueueProblem, isClusterUrl, parseClusterUrl } from '@koodi/queue';
 
 /** Everything the API reads from its environment, parsed once at boot. */
 export interface ApiConfig {
@@ -72,7 +73,9 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const text = (name: string, fallback: string): string => env[name] || fallback;
 
   const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
-  const redisUrl = url('REDIS_URL', ['redis:', 'rediss:']);
+  const redisUrl = isClusterUrl(env['REDIS_URL'] ?? '')
+    ? clusterUrl(env['REDIS_URL'] ?? '', problems)
+    : url('REDIS_URL', ['redis:', 'rediss:']);
 
   let cookieSecret = env['COOKIE_SECRET'] ?? '';
   const cookieSecretIsDefault = !cookieSecret;
@@ -94,6 +97,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
 
   const gradingQueue = text('GRADING_QUEUE', GRADING_QUEUE);
   if (/\s/.test(gradingQueue)) problems.push('GRADING_QUEUE must not contain spaces');
+  const clusterProblem = clusterQueueProblem(redisUrl, gradingQueue);
+  if (clusterProblem) problems.push(`GRADING_QUEUE: ${clusterProblem}`);
 
   const config: ApiConfig = {
     nodeEnv,
@@ -124,6 +129,16 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** REDIS_URL naming the seed nodes of a Redis Cluster; the message never echoes the password. */
+function clusterUrl(value: string, problems: string[]): string {
+  try {
+    parseClusterUrl(value);
+  } catch (error) {
+    problems.push(`REDIS_URL: ${(error as Error).message}`);
+  }
+  return value;
 }
 
 export const API_CONFIG = Symbol('API_CONFIG');

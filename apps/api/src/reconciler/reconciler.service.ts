@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type Feedback, MAX_GRADING_ATTEMPTS } from '@koodi/contracts';
 import { type ChangedSubmission, SubmissionRepository } from '@koodi/db';
-import { Redis } from 'ioredis';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { publishGraded } from '../events/publish-submission-events';
 import { REDIS } from '../infra/infra.providers';
 import { GradingQueue, type GradingQueuePort } from '../submissions/grading-queue.service';
+import type { RedisClient } from '@koodi/queue';
 
 export interface ReconcileReport {
   requeued: number;
@@ -35,7 +35,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly submissions: SubmissionRepository,
     @Inject(GradingQueue) private readonly queue: GradingQueuePort,
   ) {}

@@ -12,7 +12,7 @@ describe('loadGraderConfig', () => {
   it('fills in the documented defaults', () => {
     const sut = loadGraderConfig(required);
 
-    assert.equal(sut.gradingQueue, 'grading:queue');
+    assert.equal(sut.gradingQueue, '{grading}:queue');
     assert.equal(sut.slots, availableParallelism());
     assert.match(sut.graderId, new RegExp(`-${process.pid}$`));
     assert.equal(sut.opsPort, 9200);

@@ -1,4 +1,6 @@
 import { availableParallelism, hostname } from 'node:os';
+import { GRADING_QUEUE } from '@koodi/contracts';
+import { clusterQueueProblem, isClusterUrl, parseClusterUrl } from '@koodi/queue';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -57,6 +59,16 @@ export function loadGraderConfig(env: Env = process.env): GraderConfig {
     return value;
   };
 
+  // A cluster's seed list is no WHATWG URL; the message never echoes the password.
+  const clusterUrl = (value: string): string => {
+    try {
+      parseClusterUrl(value);
+    } catch (error) {
+      problems.push(`REDIS_URL: ${(error as Error).message}`);
+    }
+    return value;
+  };
+
   const integer = (name: string, fallback: number, min: number, max: number): number => {
     const value = read(name);
     if (value === undefined) return fallback;
@@ -74,8 +86,14 @@ export function loadGraderConfig(env: Env = process.env): GraderConfig {
     return value;
   };
 
-  const gradingQueue = read('GRADING_QUEUE') ?? 'grading:queue';
+  const gradingQueue = read('GRADING_QUEUE') ?? GRADING_QUEUE;
   if (/\s/.test(gradingQueue)) problems.push('GRADING_QUEUE must not contain spaces');
+
+  const redisUrl = isClusterUrl(read('REDIS_URL') ?? '')
+    ? clusterUrl(read('REDIS_URL') ?? '')
+    : url('REDIS_URL', ['redis:', 'rediss:'], 'redis://host:6379');
+  const clusterProblem = clusterQueueProblem(redisUrl, gradingQueue);
+  if (clusterProblem) problems.push(`GRADING_QUEUE: ${clusterProblem}`);
 
   const graderId = read('GRADER_ID') ?? `${hostname()}-${process.pid}`;
   if (/[\s*?[\]]/.test(graderId)) {
@@ -91,7 +109,7 @@ export function loadGraderConfig(env: Env = process.env): GraderConfig {
 
   const config: GraderConfig = {
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/koodi'),
-    redisUrl: url('REDIS_URL', ['redis:', 'rediss:'], 'redis://host:6379'),
+    redisUrl,
     gradingQueue,
     slots: integer('GRADER_SLOTS', availableParallelism(), 1, 256),
     graderId,
