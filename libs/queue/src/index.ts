@@ -17,3 +17,6 @@ export {
   type ClusterUrl,
   type RedisClient,
 } from './lib/redis-connection';
+
+/** For integration tests only. */
+export { LocalRedisCluster } from './testing/local-redis-cluster';
