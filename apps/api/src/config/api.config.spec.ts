@@ -33,6 +33,16 @@ describe(loadApiConfig.name, () => {
     }
   });
 
+  it('takes a redis+cluster:// seed list and then wants a hash-tagged queue', () => {
+    const cluster = { ...valid, REDIS_URL: 'redis+cluster://:pw@10.0.0.1:6379,10.0.0.2:6379' };
+    assert.equal(sut(cluster).redisUrl, cluster.REDIS_URL);
+    assert.throws(() => sut({ ...cluster, GRADING_QUEUE: 'grading:queue' }), /GRADING_QUEUE: queue "grading:queue" needs a hash tag/);
+    assert.throws(
+      () => sut({ ...valid, REDIS_URL: 'redis+cluster://:s3cret@10.0.0.1' }),
+      (error: Error) => /REDIS_URL: cluster node "10.0.0.1" must be host:port/.test(error.message) && !error.message.includes('s3cret'),
+    );
+  });
+
   it('requires a strong COOKIE_SECRET in production', () => {
     assert.throws(() => sut({ ...valid, NODE_ENV: 'production' }), /COOKIE_SECRET is required/);
     assert.throws(() => sut({ ...valid, NODE_ENV: 'production', COOKIE_SECRET: 'short' }), /at least 32/);
