@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -128,6 +130,7 @@ describe('infra/k8s', () => {
   it('lists every manifest in kustomization.yaml and documents the Secret keys', () => {
     const set = fresh();
     assert.deepEqual(set.unlisted, []);
+    assert.deepEqual(set.generatorProblems, []);
     assert.ok(set.documentedSecretKeys.includes('REDIS_URL'));
     assert.ok(set.manifests.length >= 14, `${set.manifests.length} objects`);
   });
@@ -248,6 +251,20 @@ describe('infra/k8s drift is caught', () => {
       expect: /terminationGracePeriodSeconds 5 leaves no room for SHUTDOWN_TIMEOUT_MS 10000/,
     },
   ];
+
+  it('fails on a migration missing from the koodi-migrations generator', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'koodi-k8s-'));
+    try {
+      cpSync(at('infra/k8s'), join(dir, 'k8s'), { recursive: true });
+      cpSync(at('infra/flyway'), join(dir, 'flyway'), { recursive: true });
+      writeFileSync(join(dir, 'flyway/sql/V99__later.sql'), 'select 1;');
+      assert.deepEqual(loadManifestSet(join(dir, 'k8s')).generatorProblems, [
+        'configMapGenerator koodi-migrations: V99__later.sql is missing, so the migrate Job would skip it',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   for (const testCase of cases) {
     it(`fails on ${testCase.name}`, async () => {

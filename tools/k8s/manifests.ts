@@ -4,8 +4,8 @@
  * and KEDA's CRDs), and checks that the manifests agree with the apps: ports, probes, env names,
  * secret keys and the queue KEDA scales on. Used by manifests.spec.ts; no cluster needed.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 
 export type K8sObject = {
@@ -33,6 +33,8 @@ export interface ManifestSet {
   documentedSecretKeys: string[];
   /** Files in the folder that the kustomization does not list (every one should be). */
   unlisted: string[];
+  /** Problems with configMapGenerator files: missing, or migrations left out. */
+  generatorProblems: string[];
 }
 
 /** What a manifest must agree with, taken from the app's own code (see manifests.spec.ts). */
@@ -83,11 +85,33 @@ export function loadManifestSet(dir: string): ManifestSet {
   const documentedSecretKeys = [...config.matchAll(/--from-literal=([A-Z_]+)=/g)].map(
     (match) => match[1],
   );
+  const generatorProblems: string[] = [];
+  for (const generator of kustomization.configMapGenerator ?? []) {
+    for (const entry of generator.files ?? []) {
+      const path = entry.includes('=') ? entry.slice(entry.indexOf('=') + 1) : entry;
+      if (!existsSync(join(dir, path)))
+        generatorProblems.push(`configMapGenerator ${generator.name}: ${path} does not exist`);
+    }
+  }
+  // The migrate Job runs only what koodi-migrations holds: every Flyway file must be in it.
+  const migrations = kustomization.configMapGenerator?.find(
+    (generator) => generator.name === 'koodi-migrations',
+  );
+  const listed = new Set((migrations?.files ?? []).map((file) => basename(file)));
+  for (const file of readdirSync(join(dir, '../flyway/sql')).filter((name) =>
+    name.endsWith('.sql'),
+  )) {
+    if (!listed.has(file))
+      generatorProblems.push(
+        `configMapGenerator koodi-migrations: ${file} is missing, so the migrate Job would skip it`,
+      );
+  }
   return {
     kustomization,
     manifests,
     documentedSecretKeys,
     unlisted: yamlFiles.filter((name) => !kustomization.resources.includes(name)),
+    generatorProblems,
   };
 }
 
