@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { purgeAssignmentCache } from '@koodi/contracts';
 import { AssignmentRepository, createDataSource, type UpsertOutcome } from '@koodi/db';
+import { createRedis } from '@koodi/queue';
 import { SandboxPool } from '@koodi/sandbox';
-import { Redis } from 'ioredis';
 import { loadContent, type ContentProblem, type LoadedAssignment } from './content.loader.ts';
 import { checkInSandbox, type SandboxRunner } from './sandbox.check.ts';
 
@@ -77,7 +77,8 @@ export async function syncContent(options: SyncOptions): Promise<SyncReport> {
   const empty: SyncReport = { synced: [], problems, orphans: [], cachePurged: false };
   if (problems.length > 0) return empty;
 
-  const redis = new Redis(options.redisUrl, {
+  // One server or a Redis Cluster (`redis+cluster://`), as the API and graders read REDIS_URL.
+  const redis = createRedis(options.redisUrl, {
     lazyConnect: true,
     maxRetriesPerRequest: 1,
     connectTimeout: 5_000,

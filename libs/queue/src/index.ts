@@ -7,3 +7,16 @@ export * from './lib/redis-list.server';
 export * from './lib/redis-list.client';
 export * from './lib/redis-list.store';
 export * from './lib/queue.inspector';
+export * from './lib/eviction-policy';
+export {
+  createRedis,
+  closeRedis,
+  hashTagOf,
+  isClusterUrl,
+  parseClusterUrl,
+  type ClusterUrl,
+  type RedisClient,
+} from './lib/redis-connection';
+
+/** For integration tests only. */
+export { LocalRedisCluster } from './testing/local-redis-cluster';

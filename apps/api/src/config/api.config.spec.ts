@@ -16,7 +16,7 @@ describe(loadApiConfig.name, () => {
     assert.equal(config.host, '127.0.0.1');
     assert.equal(config.port, 3000);
     assert.equal(config.opsPort, 9100);
-    assert.equal(config.gradingQueue, 'grading:queue');
+    assert.equal(config.gradingQueue, '{grading}:queue');
     assert.equal(config.rateLimitSubmissionsPerMinute, 10);
     assert.equal(config.rateLimitIpPerMinute, 3000);
     assert.equal(config.production, false);
@@ -46,6 +46,16 @@ describe(loadApiConfig.name, () => {
       }
       assert.equal(error.problems.length, 5);
     }
+  });
+
+  it('takes a redis+cluster:// seed list and then wants a hash-tagged queue', () => {
+    const cluster = { ...valid, REDIS_URL: 'redis+cluster://:pw@10.0.0.1:6379,10.0.0.2:6379' };
+    assert.equal(sut(cluster).redisUrl, cluster.REDIS_URL);
+    assert.throws(() => sut({ ...cluster, GRADING_QUEUE: 'grading:queue' }), /GRADING_QUEUE: queue "grading:queue" needs a hash tag/);
+    assert.throws(
+      () => sut({ ...valid, REDIS_URL: 'redis+cluster://:s3cret@10.0.0.1' }),
+      (error: Error) => /REDIS_URL: cluster node "10.0.0.1" must be host:port/.test(error.message) && !error.message.includes('s3cret'),
+    );
   });
 
   it('requires a strong COOKIE_SECRET in production', () => {

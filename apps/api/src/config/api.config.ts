@@ -6,6 +6,7 @@ import {
   type LogLevel,
   parseLogLevel,
 } from '@koodi/contracts';
+import { clusterQueueProblem, isClusterUrl, parseClusterUrl } from '@koodi/queue';
 
 /** Everything the API reads from its environment (declared in API_ENV), parsed once at boot. */
 export interface ApiConfig {
@@ -87,7 +88,9 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const text = (name: ApiEnvName): string => read(name) || fallbackOf(name);
 
   const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
-  const redisUrl = url('REDIS_URL', ['redis:', 'rediss:']);
+  const redisUrl = isClusterUrl(read('REDIS_URL') ?? '')
+    ? clusterUrl(read('REDIS_URL') ?? '', problems)
+    : url('REDIS_URL', ['redis:', 'rediss:']);
 
   let cookieSecret = read('COOKIE_SECRET') ?? '';
   const cookieSecretIsDefault = !cookieSecret;
@@ -111,6 +114,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
 
   const gradingQueue = text('GRADING_QUEUE');
   if (/\s/.test(gradingQueue)) problems.push('GRADING_QUEUE must not contain spaces');
+  const clusterProblem = clusterQueueProblem(redisUrl, gradingQueue);
+  if (clusterProblem) problems.push(`GRADING_QUEUE: ${clusterProblem}`);
 
   const config: ApiConfig = {
     nodeEnv,
@@ -141,6 +146,16 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** REDIS_URL naming the seed nodes of a Redis Cluster; the message never echoes the password. */
+function clusterUrl(value: string, problems: string[]): string {
+  try {
+    parseClusterUrl(value);
+  } catch (error) {
+    problems.push(`REDIS_URL: ${(error as Error).message}`);
+  }
+  return value;
 }
 
 export const API_CONFIG = Symbol('API_CONFIG');

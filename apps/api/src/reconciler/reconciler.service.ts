@@ -8,12 +8,12 @@ import {
 } from '@nestjs/common';
 import { type Feedback, MAX_GRADING_ATTEMPTS } from '@koodi/contracts';
 import { type ChangedSubmission, SubmissionRepository } from '@koodi/db';
-import { Redis } from 'ioredis';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { publishGraded } from '../events/publish-submission-events';
 import { REDIS } from '../infra/infra.providers';
 import { Metrics } from '../ops/metrics.service';
 import { GradingQueue, type GradingQueuePort } from '../submissions/grading-queue.service';
+import type { RedisClient } from '@koodi/queue';
 
 export interface ReconcileReport {
   requeued: number;
@@ -43,7 +43,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly submissions: SubmissionRepository,
     @Inject(GradingQueue) private readonly queue: GradingQueuePort,
     private readonly metrics: Metrics,

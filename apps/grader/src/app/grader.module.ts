@@ -8,9 +8,9 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AssignmentRepository, createDataSource, SubmissionRepository } from '@koodi/db';
+import { createRedis, enforceEvictionPolicy, type RedisClient } from '@koodi/queue';
 import { SandboxPool } from '@koodi/sandbox';
 import { GRADER_CONFIG, type GraderConfig } from './config/grader.config';
 import { AssignmentTestsCache, type AssignmentSource } from './grading/assignment-tests.cache';
@@ -43,12 +43,14 @@ class GraderResources implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(GRADER_CONFIG) private readonly config: GraderConfig,
     @Inject(SANDBOX) private readonly sandbox: SandboxRunner,
-    @Inject(REDIS_PUBLISHER) private readonly redis: Redis,
+    @Inject(REDIS_PUBLISHER) private readonly redis: RedisClient,
     private readonly dataSource: DataSource,
     private readonly metrics: GraderMetrics,
   ) {}
 
   async onModuleInit(): Promise<void> {
+    // Before any sandbox starts: a Redis that may evict queued jobs ends the process here.
+    await enforceEvictionPolicy(this.redis, this.config.gradingQueue, new Logger('Redis'));
     await this.sandbox.start?.();
     this.metrics.setSlots(this.sandbox.stats?.().slots ?? this.config.slots);
     const stats = this.sandbox.stats?.bind(this.sandbox);
@@ -102,15 +104,11 @@ export class GraderModule {
         {
           provide: REDIS_PUBLISHER,
           // Few retries per command: an event that cannot go out should not hold a slot for long.
-          useFactory: () =>
-            new Redis(config.redisUrl, {
-              maxRetriesPerRequest: 2,
-              connectionName: `grader-events-${config.graderId}`,
-            }),
+          useFactory: () => createRedis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }, `grader-events-${config.graderId}`),
         },
         {
           provide: SubmissionEventsPublisher,
-          useFactory: (redis: Redis) => new RedisSubmissionEventsPublisher(redis),
+          useFactory: (redis: RedisClient) => new RedisSubmissionEventsPublisher(redis),
           inject: [REDIS_PUBLISHER],
         },
         {

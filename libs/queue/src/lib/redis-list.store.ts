@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { QueueStore, TakenElement } from './queue.store';
-import { closeRedis, connectOnce, createRedis, disconnect, scriptRunner, type ScriptRunner } from './redis-connection';
+import { closeRedis, connectOnce, createRedis, disconnect, scriptRunner, type RedisClient, type ScriptRunner } from './redis-connection';
 import { queueKeys, type QueueKeys, type ResolvedServerOptions } from './redis-list.options';
 
 /**
@@ -12,8 +11,8 @@ export class RedisListStore implements QueueStore {
   readonly consumerId: string;
   private readonly keys: QueueKeys;
   private readonly processing: string;
-  private readonly taker: Redis;
-  private readonly commands: Redis;
+  private readonly taker: RedisClient;
+  private readonly commands: RedisClient;
   private readonly runTaker: ScriptRunner;
   private readonly run: ScriptRunner;
 
@@ -120,7 +119,7 @@ export class RedisListStore implements QueueStore {
     this.commands.on('error', listener);
   }
 
-  unwrap(): { taker: Redis; commands: Redis } {
+  unwrap(): { taker: RedisClient; commands: RedisClient } {
     return { taker: this.taker, commands: this.commands };
   }
 }

@@ -13,7 +13,7 @@ describe('loadGraderConfig', () => {
   it('fills in the documented defaults', () => {
     const sut = loadGraderConfig(required);
 
-    assert.equal(sut.gradingQueue, 'grading:queue');
+    assert.equal(sut.gradingQueue, '{grading}:queue');
     assert.equal(sut.slots, availableParallelism());
     assert.match(sut.graderId, new RegExp(`-${process.pid}$`));
     assert.equal(sut.opsHost, '127.0.0.1');

@@ -7,6 +7,7 @@ import {
   type LogLevel,
   parseLogLevel,
 } from '@koodi/contracts';
+import { clusterQueueProblem, isClusterUrl, parseClusterUrl } from '@koodi/queue';
 
 /** Everything the grader reads from its environment, declared in GRADER_ENV (`@koodi/contracts`). */
 export interface GraderConfig {
@@ -68,6 +69,16 @@ export function loadGraderConfig(env: Env = process.env): GraderConfig {
     return value;
   };
 
+  // A cluster's seed list is no WHATWG URL; the message never echoes the password.
+  const clusterUrl = (value: string): string => {
+    try {
+      parseClusterUrl(value);
+    } catch (error) {
+      problems.push(`REDIS_URL: ${(error as Error).message}`);
+    }
+    return value;
+  };
+
   const integer = (
     name: GraderEnvName,
     min: number,
@@ -93,6 +104,12 @@ export function loadGraderConfig(env: Env = process.env): GraderConfig {
   const gradingQueue = read('GRADING_QUEUE') ?? fallbackOf('GRADING_QUEUE');
   if (/\s/.test(gradingQueue)) problems.push('GRADING_QUEUE must not contain spaces');
 
+  const redisUrl = isClusterUrl(read('REDIS_URL') ?? '')
+    ? clusterUrl(read('REDIS_URL') ?? '')
+    : url('REDIS_URL', ['redis:', 'rediss:'], 'redis://host:6379');
+  const clusterProblem = clusterQueueProblem(redisUrl, gradingQueue);
+  if (clusterProblem) problems.push(`GRADING_QUEUE: ${clusterProblem}`);
+
   const graderId = read('GRADER_ID') ?? `${hostname()}-${process.pid}`;
   if (/[\s*?[\]]/.test(graderId)) {
     problems.push(
@@ -115,7 +132,7 @@ export function loadGraderConfig(env: Env = process.env): GraderConfig {
       ['postgres:', 'postgresql:'],
       'postgres://user:password@host:5432/koodi',
     ),
-    redisUrl: url('REDIS_URL', ['redis:', 'rediss:'], 'redis://host:6379'),
+    redisUrl,
     gradingQueue,
     slots: integer('GRADER_SLOTS', 1, 256, availableParallelism()),
     graderId,

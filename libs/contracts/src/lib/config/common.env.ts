@@ -8,11 +8,12 @@ export const COMMON_ENV = {
     secret: true,
   },
   REDIS_URL: {
-    description: 'Redis URL (`redis://…`); Redis must run with `maxmemory-policy noeviction`',
+    description:
+      '`redis://[:password@]host:port[/db]` (`rediss://` for TLS), or `redis+cluster://[:password@]host:port[,host:port…]` (`rediss+cluster://`) for a Redis Cluster ([OPERATIONS](docs/OPERATIONS.md#redis-one-server-or-a-cluster)); API and grader refuse to start on an `allkeys-*` `maxmemory-policy`',
     secret: true,
   },
   GRADING_QUEUE: {
-    description: 'Redis list of grading jobs',
+    description: 'Redis list of grading jobs; on a cluster it needs a `{hash tag}`',
     secret: false,
     default: GRADING_QUEUE,
   },
