@@ -1,5 +1,5 @@
 import type { SubmissionHistoryItem, SubmissionView } from '@koodi/contracts';
-import type { SubmissionEntity } from '@koodi/db';
+import type { SubmissionEntity, SubmissionHistoryRow } from '@koodi/db';
 
 const iso = (date: Date | string | null | undefined): string | null =>
   date ? new Date(date).toISOString() : null;
@@ -25,12 +25,12 @@ export function toSubmissionView(row: SubmissionEntity, queuePosition: number | 
   };
 }
 
-export function toHistoryItem(row: SubmissionEntity): SubmissionHistoryItem {
+export function toHistoryItem(row: SubmissionHistoryRow): SubmissionHistoryItem {
   return {
     id: row.id,
     status: row.status,
     verdict: row.verdict,
-    summary: row.feedback?.summary ?? null,
+    summary: row.summary,
     createdAt: iso(row.createdAt)!,
   };
 }
