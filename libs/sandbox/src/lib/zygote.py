@@ -1,12 +1,18 @@
 # Koodi grading zygote. Runs as PID 1 of a bubblewrap sandbox, imports unittest once, and forks
 # one child per job. The zygote never reads job content: the child reads the payload straight
-# from the control stream, so nothing of one submission stays in memory a later child inherits.
+# from the control stream, and the one buffer a job's output and results pass through is zeroed
+# after every job, so nothing of one submission stays in memory a later child inherits. After
+# every job the zygote also checks that the job changed nothing about it (zygote_state) and
+# exits if it did, so that a fresh sandbox serves the next job.
+#
+# argv: the job seccomp filter as hex, then the slot index for the CPU pin ('-' for either: none).
 #
 # Control protocol (fd 0 in, fd 1 out, fd 2 diagnostics):
 #   in:  u32 big-endian header length, header JSON (limits, payload size), then the payload JSON
 #        (code, moduleName, testCode) which the forked child consumes.
 #   out: frames of 1 kind byte + u32 big-endian length + data:
-#        Y ready, O output bytes, R result event bytes (JSON lines), D job end JSON.
+#        Y ready, O output bytes, R result event bytes (JSON lines), D job end JSON (with
+#        zygoteChanged, the names of what differed, when the self-check failed).
 import ctypes
 import errno
 import gc
