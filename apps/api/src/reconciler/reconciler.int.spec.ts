@@ -128,4 +128,25 @@ describe('reconciler (case 21)', () => {
     assert.equal(row.status, 'passed');
     assert.equal(row.verdict, 'passed');
   });
+
+  it('case 36: a submission that joined one ending memory_limit is queued again, not given that verdict', async () => {
+    const assignment = await createAssignment(api);
+    const shared = code();
+    const first = (await new Student(api.url).submit(assignment.id, { code: shared })).body as SubmissionView;
+    const joined = (await new Student(api.url).submit(assignment.id, { code: shared })).body as SubmissionView;
+    assert.equal((await api.submissions.findById(joined.id))!.duplicateOf, first.id);
+    await api.redis.del(api.config.gradingQueue);
+
+    await simulateVerdict(api, first.id, 'memory_limit');
+    const left = (await api.submissions.findById(joined.id))!;
+    assert.equal(left.status, 'queued');
+    assert.equal(left.duplicateOf, null);
+    await sleep(1_100);
+    const report = await sut.runOnce([assignment.id]);
+
+    assert.equal(report.requeued, 1);
+    assert.deepEqual(await queuedIds(api), [joined.id]);
+    await simulateVerdict(api, joined.id, 'passed');
+    assert.equal((await api.submissions.findById(joined.id))!.verdict, 'passed');
+  });
 });

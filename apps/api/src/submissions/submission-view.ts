@@ -1,5 +1,5 @@
 import type { SubmissionHistoryItem, SubmissionView } from '@koodi/contracts';
-import type { SubmissionEntity } from '@koodi/db';
+import type { SubmissionEntity, SubmissionHistoryRow } from '@koodi/db';
 import { describeSubmission, historyLabel } from './submission-text';
 
 const iso = (date: Date | string | null | undefined): string | null =>
@@ -33,12 +33,12 @@ export function toSubmissionView(
   };
 }
 
-export function toHistoryItem(row: SubmissionEntity): SubmissionHistoryItem {
+export function toHistoryItem(row: SubmissionHistoryRow): SubmissionHistoryItem {
   return {
     id: row.id,
     status: row.status,
     verdict: row.verdict,
-    summary: row.feedback?.summary ?? null,
+    summary: row.summary,
     createdAt: iso(row.createdAt)!,
     label: historyLabel(row.status, row.verdict),
   };

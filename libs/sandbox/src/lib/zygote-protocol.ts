@@ -18,11 +18,20 @@ export interface JobHeader {
 export interface ZygoteEnd {
   exitCode: number | null;
   signal: number | null;
+  /** CPU time of the job's main process and the children it waited for. */
   cpuSeconds: number;
+  /** CPU time of every process of the job, including children nobody waited for. */
+  allCpuSeconds: number;
   maxRssKb: number;
   wallMs: number;
   outputBytes: number;
   killed: null | 'wall' | 'output' | 'result';
+  /**
+   * What of the zygote's own state (rlimits, priority, scheduling, affinity, autogroup, OOM score,
+   * dumpability, IPC objects) differed from its start-up snapshot after this job; absent when
+   * nothing did. The zygote exits after such a job.
+   */
+  zygoteChanged?: string[];
 }
 
 export type FrameKind = 'Y' | 'O' | 'R' | 'D';

@@ -101,7 +101,11 @@ export class GradingService {
       verdict: outcome.verdict,
       feedback: outcome.feedback,
       gradingMs: outcome.durationMs,
+      slotIntact: outcome.slotIntact !== false,
     });
+    if (outcome.slotIntact === false) {
+      this.logger.warn(`Submission ${id} changed its sandbox; its verdict is kept from every other submission`);
+    }
   }
 
   /** The queue gave up on a job: the submission ends as our error, which costs the student nothing. */
