@@ -7,7 +7,7 @@ import { SandboxSlot } from './sandbox.slot';
 import type { SandboxJob, SandboxLogger, SandboxPoolOptions, SandboxPoolStats, SandboxResult } from './sandbox.types';
 import { buildSeccompFilter, seccompSupported } from './seccomp-filter';
 import { NoRunnerStartError, judge, parseEvents } from './verdict.mapper';
-import type { JobHeader } from './zygote-protocol';
+import { encodePayload, type JobHeader } from './zygote-protocol';
 
 const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
 const NOBODY = 65534;
@@ -172,9 +172,10 @@ export class SandboxPool {
 
   private execute(slot: SandboxSlot, { job, resolve, reject }: Waiter): void {
     const limits = effectiveLimits(job.limits);
-    const payload = Buffer.from(JSON.stringify({ code: job.code, moduleName: job.moduleName, testCode: job.testCode }), 'utf8');
+    const { payload, codeBytes } = encodePayload(job.code, job.moduleName, job.testCode);
     const header: JobHeader = {
       payloadBytes: payload.length,
+      codeBytes,
       limits: {
         cpuSeconds: limits.cpuSeconds,
         wallMs: Math.round(limits.wallSeconds * 1000),

@@ -35,6 +35,22 @@ describe(judge.name, () => {
     assert.equal(sut.verdict, 'tests_failed');
   });
 
+  it('never passes when a test was skipped (case 56)', () => {
+    const skip: RunnerEvent = { e: 'test', name: 'T.b', outcome: 'skipped', message: '' };
+    const sut = judge(observe([...STARTED, pass('T.a'), skip, { e: 'done', testsRun: 2 }]));
+
+    assert.equal(sut.verdict, 'tests_failed');
+    assert.equal(sut.feedback.summary, '1 of 2 tests was skipped, and a skipped test is not a pass.');
+  });
+
+  it('counts skipped tests beside failed ones', () => {
+    const skip: RunnerEvent = { e: 'test', name: 'T.c', outcome: 'skipped', message: '' };
+    const sut = judge(observe([...STARTED, pass('T.a'), fail('T.b'), skip, { e: 'done', testsRun: 3 }]));
+
+    assert.equal(sut.verdict, 'tests_failed');
+    assert.equal(sut.feedback.summary, '1 of 3 tests failed, 1 skipped.');
+  });
+
   it('counts failed tests', () => {
     const sut = judge(observe([...STARTED, pass('T.a'), fail('T.b'), fail('T.c'), { e: 'done', testsRun: 3 }]));
 

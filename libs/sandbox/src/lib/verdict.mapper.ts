@@ -183,10 +183,16 @@ export function judge(observed: JobObservation): Judgement {
   if (tests.length === 0) {
     return result('internal_error', 'The assignment has no tests to run; this is not your fault and will be looked at.');
   }
-  if (failed === 0) {
+  // A skipped test proved nothing: a skip is never a pass.
+  const skipped = tests.filter((t) => t.outcome === 'skipped').length;
+  if (failed === 0 && skipped === 0) {
     return result('passed', tests.length === 1 ? 'The test passed.' : `All ${tests.length} tests passed.`);
   }
-  return result('tests_failed', `${failed} of ${plural(tests.length, 'test')} failed${hint}.`, locationOf(firstProblem));
+  if (failed === 0) {
+    return result('tests_failed', `${skipped} of ${plural(tests.length, 'test')} ${skipped === 1 ? 'was' : 'were'} skipped, and a skipped test is not a pass.`);
+  }
+  const alsoSkipped = skipped ? `, ${skipped} skipped` : '';
+  return result('tests_failed', `${failed} of ${plural(tests.length, 'test')} failed${alsoSkipped}${hint}.`, locationOf(firstProblem));
 }
 
 function finalLine(message: string | undefined): string {
