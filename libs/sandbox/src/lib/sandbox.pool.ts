@@ -6,7 +6,7 @@ import { SandboxCrashError } from './sandbox-crash.error';
 import { SandboxSlot } from './sandbox.slot';
 import type { SandboxJob, SandboxLogger, SandboxPoolOptions, SandboxPoolStats, SandboxResult } from './sandbox.types';
 import { buildSeccompFilter, seccompSupported } from './seccomp-filter';
-import { NoRunnerStartError, judge, parseEvents } from './verdict.mapper';
+import { NoRunnerStartError, judge, parseEvents, splitLimits } from './verdict.mapper';
 import { encodePayload, type JobHeader } from './zygote-protocol';
 
 const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
@@ -192,15 +192,22 @@ export class SandboxPool {
       .then(
         (run) => {
           try {
+            const events = parseEvents(run.results);
             const judgement = judge({
-              events: parseEvents(run.results),
+              events,
               output: run.output,
               end: run.end,
               limits,
               maxProcesses: this.settings.maxProcesses,
             });
             this.completed++;
-            resolve({ ...judgement, durationMs: run.durationMs, cpuMs: run.end.cpuSeconds * 1000 });
+            const unserved = splitLimits(events);
+            resolve({
+              ...judgement,
+              durationMs: run.durationMs,
+              cpuMs: run.end.cpuSeconds * 1000,
+              ...(unserved.length ? { splitLimits: unserved } : {}),
+            });
           } catch (error) {
             if (error instanceof NoRunnerStartError) {
               // The child never got to run: the zygote and we disagree about the stream.

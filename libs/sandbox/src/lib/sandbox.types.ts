@@ -15,6 +15,12 @@ export interface SandboxResult {
   durationMs: number;
   /** CPU time (user + system) of the job's main process and the children it waited for; always set by SandboxPool. */
   cpuMs?: number;
+  /**
+   * Set when the tests did something the runner cannot serve faithfully with the submission in a
+   * separate process: `subclass` (a class of the submission used as a base class) or `identity`
+   * (an assertIs failed on equal values, one a copy that crossed between the processes).
+   */
+  splitLimits?: string[];
 }
 
 export interface SandboxLogger {

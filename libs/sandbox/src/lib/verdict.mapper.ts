@@ -19,6 +19,7 @@ export interface RunnerEvent {
   exit?: boolean;
   code?: string;
   testsRun?: number;
+  what?: string;
 }
 
 export interface JobObservation {
@@ -67,6 +68,19 @@ export function parseEvents(stream: Buffer): RunnerEvent[] {
     }
   }
   return events;
+}
+
+/**
+ * What the tests did that the runner cannot serve faithfully with the submission in a separate
+ * process (`subclass`: a class of the submission used as a base; `identity`: an assertIs that
+ * failed on equal values, one of them a copy that crossed between the processes).
+ */
+export function splitLimits(events: RunnerEvent[]): string[] {
+  const kinds = new Set<string>();
+  for (const event of events) {
+    if (event.e === 'split_limit' && (event.what === 'subclass' || event.what === 'identity')) kinds.add(event.what);
+  }
+  return [...kinds].sort();
 }
 
 function plural(n: number, word: string): string {

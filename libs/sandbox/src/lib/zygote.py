@@ -225,6 +225,7 @@ class StudentObject(RemoteObject):
         return self._k_channel.request('issubclass', self, subclass) is True
 
     def __mro_entries__(self, bases):
+        split_limit('subclass')
         raise TypeError('the tests cannot subclass a class of the submission: it lives in a separate process')
 
 
@@ -249,6 +250,11 @@ class StudentModule(types.ModuleType):
             types.ModuleType.__delattr__(self, name)
         else:
             self.__dict__['_k_channel'].request('delattr', self.__dict__['_k_target'], name)
+
+
+# Set by the runner: reports a use of the tests that the split into two processes cannot serve
+# faithfully, so that the content validator can name it (an event, never a verdict).
+split_limit = lambda what: None
 
 
 def _exception_str(self):
@@ -1053,10 +1059,40 @@ class Runner:
             self.emit(dict(self.describe(e), e='tests_unusable'))
             return
         self.forward_patches(tests, target)
+        self.watch_split_limits()
         suite = unittest.defaultTestLoader.loadTestsFromModule(tests)
         result = EventResult(self)
         suite.run(result)
         self.emit({'e': 'done', 'testsRun': result.testsRun})
+
+    def watch_split_limits(self):
+        global split_limit
+        noted = set()
+
+        def note(what):
+            if what not in noted:
+                noted.add(what)
+                self.emit({'e': 'split_limit', 'what': what})
+
+        split_limit = note
+        assert_is = unittest.TestCase.assertIs
+
+        def checked_assert_is(case, expr1, expr2, msg=None):
+            try:
+                return assert_is(case, expr1, expr2, msg)
+            except case.failureException:
+                # Equal but not identical: a value that crossed between the processes is a copy,
+                # where in one process it might have been the very object.
+                try:
+                    copied = (type(expr1) is not StudentObject and type(expr2) is not StudentObject
+                              and expr1 == expr2)
+                except Exception:
+                    copied = False
+                if copied:
+                    note('identity')
+                raise
+
+        unittest.TestCase.assertIs = checked_assert_is
 
     def forward_patches(self, tests, module_handle):
         """mock.patch of a module attribute (builtins.max, heapq.merge) reaches the submission too."""
@@ -1151,6 +1187,10 @@ def child_main(header, stdin_r, out_w, res_w):
     try:
         gc.enable()
         os.setpgid(0, 0)
+        # Inherited from the zygote already; said again because the student process runs under
+        # the same uid and must never read this process's memory or fds.
+        if _libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), 'prctl(PR_SET_DUMPABLE) failed')
         # Only the submission's part of the payload: the tests stay in the pipe until the
         # student process exists (Runner.run).
         job = json.loads(read_exact(CTL_IN, header['codeBytes']))
