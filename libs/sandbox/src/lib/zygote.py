@@ -885,7 +885,6 @@ def student_main(code, module_name, channel):
     module.__dict__['__builtins__'] = channel.student_builtins
     sys.modules[module_name] = module
     try:
-        channel.send(['i', 'importing', None])
         try:
             exec(compiled, module.__dict__)
         except BaseException as e:
@@ -998,15 +997,14 @@ class Runner:
             os.waitpid(self.student_pid, 0)
             self.student_pid = None
 
-    def run(self, code, read_tests):
+    def run(self, read_tests):
+        # The student process exists already (child_main): only now are the tests read.
         self.emit({'e': 'started'})
         name = self.module_name
-        # Fork before the tests are read: they never enter the student process's memory.
-        self.start_student(code)
-        del code
         test_code = read_tests()
         os.dup2(4, 0)
         os.close(4)
+        self.emit({'e': 'importing'})
         channel = self.channel
         target = error = None
         try:
@@ -1017,10 +1015,6 @@ class Runner:
                            'line': line if type(line) is int else None,
                            'column': column if type(column) is int else None})
                 return
-            if message[:2] != ['i', 'importing']:
-                raise ProtocolError('unexpected message')
-            self.emit({'e': 'importing'})
-            message = channel.receive()
             if message[0] != 'i' or len(message) != 3 or message[1] not in ('imported', 'error'):
                 raise ProtocolError('unexpected message')
             if message[1] == 'imported':
@@ -1220,7 +1214,11 @@ def child_main(header, stdin_r, out_w, res_w):
         sys.stdout.reconfigure(encoding='utf-8', errors='backslashreplace', line_buffering=True)
         sys.stderr.reconfigure(encoding='utf-8', errors='backslashreplace', line_buffering=True)
         runner = Runner(job['moduleName'], os.getpid())
-        runner.run(job['code'], lambda: read_exact(CTL_IN, tests_bytes).decode('utf-8'))
+        # Fork as early as possible: every page this process writes before the fork is copied
+        # once more when it writes it again after.
+        runner.start_student(job['code'])
+        del job
+        runner.run(lambda: read_exact(CTL_IN, tests_bytes).decode('utf-8'))
     except BaseException:
         code = 70
         try:
