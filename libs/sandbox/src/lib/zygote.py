@@ -99,7 +99,8 @@ def kill_everything():
 #   ['q', op, handle, args, kwargs]   request (see Channel.perform)
 #   ['r', value, mutations]            reply
 #   ['x', exception, mutations]        the request raised
-#   ['i', ok, value]                   student -> runner once: the module (ok) or why import failed
+#   ['i', 'imported', module]          student -> runner once: the module, or
+#   ['i', 'error', exception]          why importing it failed
 # Values: None/bool/int/float/str as JSON; everything else a list tagged by its first item:
 #   L list, T tuple, D dict (flat key/value), S set, F frozenset, B bytes, A bytearray (latin-1),
 #   C complex, G range, Z slice, I big int (hex), M alias of an object earlier in the message,
@@ -864,19 +865,8 @@ def flush_output():
 
 # ---------------------------------------------------------------- student process
 
-def student_main(code, module_name, channel):
+def student_main(compiled, module_name, channel):
     """Imports the submission and serves the runner's requests until the runner hangs up."""
-    filename = channel.module_file
-    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
-    try:
-        compiled = compile(code, filename, 'exec', dont_inherit=True)
-    except SyntaxError as e:
-        channel.send(['i', 'syntax', [e.msg, e.lineno, e.offset]])
-        return
-    except ValueError as e:
-        channel.send(['i', 'syntax', [str(e), None, None]])
-        return
-    del code
     module = types.ModuleType(module_name)
     module.__file__ = channel.module_file
     # The submission gets its own builtins, so that the tests' patches of builtins (mock.patch of
@@ -911,6 +901,7 @@ class Runner:
         self.main_pid = main_pid
         self.student_pid = None
         self.channel = None
+        self.syntax_error = None
 
     def emit(self, event):
         if os.getpid() != self.main_pid:
@@ -967,6 +958,17 @@ class Runner:
         os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 70)
 
     def start_student(self, code):
+        # Compiled here, before the fork: a syntax error needs no student process, and the
+        # student process does not pay again for pages the compiler touches.
+        linecache.cache[self.filename] = (len(code), None, code.splitlines(True), self.filename)
+        try:
+            compiled = compile(code, self.filename, 'exec', dont_inherit=True)
+        except SyntaxError as e:
+            self.syntax_error = {'e': 'syntax_error', 'message': e.msg, 'line': e.lineno, 'column': e.offset}
+            return
+        except ValueError as e:
+            self.syntax_error = {'e': 'syntax_error', 'message': str(e), 'line': None, 'column': None}
+            return
         # fds (see child_main): 4 the job's stdin, 5/6 runner -> student, 7/8 student -> runner.
         pid = os.fork()
         if pid == 0:
@@ -977,7 +979,7 @@ class Runner:
                 os.closerange(STUDENT_RPC_OUT + 1, 65536)
                 channel = Channel(STUDENT_RPC_IN, STUDENT_RPC_OUT, False, self.filename)
                 channel.on_closed = lambda: os._exit(0)
-                student_main(code, self.module_name, channel)
+                student_main(compiled, self.module_name, channel)
             finally:
                 flush_output()
                 os._exit(0)
@@ -1004,17 +1006,14 @@ class Runner:
         test_code = read_tests()
         os.dup2(4, 0)
         os.close(4)
+        if self.syntax_error is not None:
+            self.emit(self.syntax_error)
+            return
         self.emit({'e': 'importing'})
         channel = self.channel
         target = error = None
         try:
             message = channel.receive()
-            if message[:2] == ['i', 'syntax'] and type(message[2]) is list and len(message[2]) == 3:
-                msg, line, column = message[2]
-                self.emit({'e': 'syntax_error', 'message': str(msg),
-                           'line': line if type(line) is int else None,
-                           'column': column if type(column) is int else None})
-                return
             if message[0] != 'i' or len(message) != 3 or message[1] not in ('imported', 'error'):
                 raise ProtocolError('unexpected message')
             if message[1] == 'imported':
