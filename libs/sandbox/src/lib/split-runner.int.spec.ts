@@ -175,6 +175,32 @@ self.assertEqual(sub.biggest([1, 3, 2]), 3)`,
     assert.match(result.feedback.output, /from the tests/);
   });
 
+  it("the student process holds only its own fds and cannot open the runner's memory or fds", async () => {
+    const result = await run(
+      `import os
+def fds():
+    return sorted(os.listdir('/proc/self/fd'), key=int)
+def refused(path):
+    try:
+        os.listdir(path) if path.endswith('/fd') else open(path, 'rb').read(1)
+    except PermissionError:
+        return True
+    return False
+def runner():
+    return os.getppid()
+`,
+      tests(
+        `# stdin, stdout, stderr, the channel's two pipes, and the directory being listed
+self.assertEqual(sub.fds(), ['0', '1', '2', '3', '4', '5'])
+self.assertEqual(sub.runner(), os.getpid())
+for path in ['/proc/%d/mem' % os.getpid(), '/proc/%d/fd' % os.getpid(), '/proc/%d/environ' % os.getpid()]:
+    self.assertIs(sub.refused(path), True, path)`,
+        'import os\n',
+      ),
+    );
+    assertPassed(result);
+  });
+
   it('subclassing a class of the submission is refused with a reason and reported', async () => {
     const result = await run('class Base:\n    pass\n', tests('class Mine(sub.Base):\n    pass'));
     assert.equal(result.verdict, 'tests_failed');

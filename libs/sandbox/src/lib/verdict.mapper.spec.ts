@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_LIMITS } from '@koodi/contracts';
-import { NoRunnerStartError, judge, parseEvents, type JobObservation, type RunnerEvent } from './verdict.mapper';
+import { NoRunnerStartError, judge, parseEvents, splitLimits, type JobObservation, type RunnerEvent } from './verdict.mapper';
 import type { ZygoteEnd } from './zygote-protocol';
 
 const CLEAN_EXIT: ZygoteEnd = { exitCode: 0, signal: null, cpuSeconds: 0.01, maxRssKb: 20000, wallMs: 3, outputBytes: 0, killed: null };
@@ -110,5 +110,20 @@ describe(judge.name, () => {
     const events = parseEvents(Buffer.from('{"e":"started"}\nnot json\n{"e":"imported"}\n[1,2]\n'));
 
     assert.deepEqual(events.map((e) => e.e), ['started', 'imported']);
+  });
+});
+
+describe(splitLimits.name, () => {
+  it('names each known limit once and ignores anything else', () => {
+    const events: RunnerEvent[] = [
+      { e: 'split_limit', what: 'subclass' },
+      { e: 'split_limit', what: 'identity' },
+      { e: 'split_limit', what: 'subclass' },
+      { e: 'split_limit', what: 'made up' },
+      { e: 'test', what: 'identity' },
+    ];
+
+    assert.deepEqual(splitLimits(events), ['identity', 'subclass']);
+    assert.deepEqual(splitLimits([]), []);
   });
 });
