@@ -201,6 +201,26 @@ for path in ['/proc/%d/mem' % os.getpid(), '/proc/%d/fd' % os.getpid(), '/proc/%
     assertPassed(result);
   });
 
+  it('exceptions that would end the runner, or cannot be rebuilt, arrive as test errors', async () => {
+    const result = await run(
+      'def boom(kind):\n    if kind == 1:\n        raise KeyboardInterrupt("stop")\n    if kind == 2:\n        raise ExceptionGroup("many", [ValueError(1)])\n    raise SystemExit(3)\n',
+      'import unittest\nimport sub\n\nclass T(unittest.TestCase):\n' +
+        [1, 2, 3]
+          .map((kind) => `    def test_${kind}(self):\n        sub.boom(${kind})\n`)
+          .join('\n'),
+    );
+    assert.equal(result.verdict, 'tests_failed', result.feedback.summary);
+    assert.equal(result.feedback.summary, '3 of 3 tests failed.');
+    assert.deepEqual(
+      result.feedback.tests.map((t) => [t.outcome, t.message.split('\n').pop()]),
+      [
+        ['error', 'KeyboardInterrupt: stop'],
+        ['error', 'ExceptionGroup: many (1 sub-exception)'],
+        ['error', 'SystemExit: 3'],
+      ],
+    );
+  });
+
   it('subclassing a class of the submission is refused with a reason and reported', async () => {
     const result = await run('class Base:\n    pass\n', tests('class Mine(sub.Base):\n    pass'));
     assert.equal(result.verdict, 'tests_failed');

@@ -642,8 +642,13 @@ class Channel:
         try:
             e = cls(*args)
         except BaseException:
-            e = cls.__new__(cls)
-            e.args = args
+            try:
+                e = cls.__new__(cls)
+                e.args = args
+            except BaseException:
+                # Some classes cannot be built from what was sent (ExceptionGroup needs its
+                # exceptions): a stand-in of the same name carries the text.
+                e = self.stand_in(('b', cls.__name__, 'fallback'), cls.__name__, (Exception,))()
         text = info.get('s')
         e.__dict__['_k_str'] = text if type(text) is str else ''
         if self.trusted:
