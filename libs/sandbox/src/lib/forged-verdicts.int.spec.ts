@@ -341,6 +341,29 @@ def hello():
     );
   });
 
+  it('case 59: killing the runner at import, with tests larger than a pipe, fails the job and leaves the sandbox in step', async () => {
+    const padding = `# ${'x'.repeat(200)}\n`.repeat(1000);
+    const crashesBefore = sut.stats().crashes;
+    const result = await hello(
+      'import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\ndef hello():\n    return None\n',
+      padding + HELLO_TESTS,
+    );
+
+    assertNotPassed(result);
+    assert.equal(
+      sut.stats().crashes,
+      crashesBefore,
+      'the zygote read the rest of the job as a header',
+    );
+    const [good, again] = await Promise.all([
+      hello('def hello():\n    return "Hello"\n', padding + HELLO_TESTS),
+      hello('def hello():\n    return "Hello"\n'),
+    ]);
+    assert.equal(good.verdict, 'passed', good.feedback.summary);
+    assert.equal(again.verdict, 'passed', again.feedback.summary);
+    assert.equal(sut.stats().crashes, crashesBefore);
+  });
+
   it('case 58: an object claiming to be a str through __class__ stays a proxy', async () => {
     const result = await hello(`class Fake:
     __class__ = property(lambda self: str)

@@ -99,6 +99,7 @@ def kill_everything():
 #   ['q', op, handle, args, kwargs]   request (see Channel.perform)
 #   ['r', value, mutations]            reply
 #   ['x', exception, mutations]        the request raised
+#   ['g']                              runner -> student once the tests are read: import now
 #   ['i', 'imported', module]          student -> runner once: the module, or
 #   ['i', 'error', exception]          why importing it failed
 # Values: None/bool/int/float/str as JSON; everything else a list tagged by its first item:
@@ -880,6 +881,10 @@ def student_main(compiled, module_name, channel):
     module.__dict__['__builtins__'] = channel.student_builtins
     sys.modules[module_name] = module
     try:
+        # No code of the submission runs before the runner has read the whole job: killing the
+        # runner earlier would leave the tests in the zygote's control stream.
+        if channel.receive() != ['g']:
+            return
         try:
             exec(compiled, module.__dict__)
         except BaseException as e:
@@ -1016,6 +1021,7 @@ class Runner:
             return
         self.emit({'e': 'importing'})
         channel = self.channel
+        channel.send(['g'])
         target = error = None
         try:
             message = channel.receive()
