@@ -6,8 +6,8 @@ import { SandboxCrashError } from './sandbox-crash.error';
 import { SandboxSlot } from './sandbox.slot';
 import type { SandboxJob, SandboxLogger, SandboxPoolOptions, SandboxPoolStats, SandboxResult } from './sandbox.types';
 import { buildJobSeccompFilter, buildSeccompFilter, seccompSupported } from './seccomp-filter';
-import { NoRunnerStartError, judge, parseEvents } from './verdict.mapper';
-import type { JobHeader } from './zygote-protocol';
+import { NoRunnerStartError, judge, parseEvents, splitLimits } from './verdict.mapper';
+import { encodePayload, type JobHeader } from './zygote-protocol';
 
 const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
 const NOBODY = 65534;
@@ -181,9 +181,10 @@ export class SandboxPool {
 
   private execute(slot: SandboxSlot, { job, resolve, reject }: Waiter): void {
     const limits = effectiveLimits(job.limits);
-    const payload = Buffer.from(JSON.stringify({ code: job.code, moduleName: job.moduleName, testCode: job.testCode }), 'utf8');
+    const { payload, codeBytes } = encodePayload(job.code, job.moduleName, job.testCode);
     const header: JobHeader = {
       payloadBytes: payload.length,
+      codeBytes,
       limits: {
         cpuSeconds: limits.cpuSeconds,
         wallMs: Math.round(limits.wallSeconds * 1000),
@@ -200,19 +201,22 @@ export class SandboxPool {
       .then(
         (run) => {
           try {
+            const events = parseEvents(run.results);
             const judgement = judge({
-              events: parseEvents(run.results),
+              events,
               output: run.output,
               end: run.end,
               limits,
               maxProcesses: this.settings.maxProcesses,
             });
             this.completed++;
+            const unserved = splitLimits(events);
             resolve({
               ...judgement,
               durationMs: run.durationMs,
               cpuMs: run.end.allCpuSeconds * 1000,
               slotIntact: !run.end.zygoteChanged?.length,
+              ...(unserved.length ? { splitLimits: unserved } : {}),
             });
           } catch (error) {
             if (error instanceof NoRunnerStartError) {

@@ -21,6 +21,12 @@ export interface SandboxResult {
    * replaced before it runs another job. Always set by SandboxPool.
    */
   slotIntact?: boolean;
+  /**
+   * Set when the tests did something the runner cannot serve faithfully with the submission in a
+   * separate process: `subclass` (a class of the submission used as a base class) or `identity`
+   * (an assertIs failed on equal values, one a copy that crossed between the processes).
+   */
+  splitLimits?: string[];
 }
 
 export interface SandboxLogger {

@@ -7,6 +7,7 @@ import {
   NoRunnerStartError,
   judge,
   parseEvents,
+  splitLimits,
   storable,
   type JobObservation,
   type RunnerEvent,
@@ -42,6 +43,22 @@ describe(judge.name, () => {
     const sut = judge(observe([...STARTED, pass('T.a'), { e: 'done', testsRun: 1 }], { exitCode: 3 }));
 
     assert.equal(sut.verdict, 'tests_failed');
+  });
+
+  it('never passes when a test was skipped (case 56)', () => {
+    const skip: RunnerEvent = { e: 'test', name: 'T.b', outcome: 'skipped', message: '' };
+    const sut = judge(observe([...STARTED, pass('T.a'), skip, { e: 'done', testsRun: 2 }]));
+
+    assert.equal(sut.verdict, 'tests_failed');
+    assert.equal(sut.feedback.summary, '1 of 2 tests was skipped, and a skipped test is not a pass.');
+  });
+
+  it('counts skipped tests beside failed ones', () => {
+    const skip: RunnerEvent = { e: 'test', name: 'T.c', outcome: 'skipped', message: '' };
+    const sut = judge(observe([...STARTED, pass('T.a'), fail('T.b'), skip, { e: 'done', testsRun: 3 }]));
+
+    assert.equal(sut.verdict, 'tests_failed');
+    assert.equal(sut.feedback.summary, '1 of 3 tests failed, 1 skipped.');
   });
 
   it('counts failed tests', () => {
@@ -154,5 +171,20 @@ describe(judge.name, () => {
       assert.ok(sut.feedback.tests[0].message.endsWith('[truncated]'));
       assert.match(sut.feedback.summary, /^500 of 500 tests failed/);
     });
+  });
+});
+
+describe(splitLimits.name, () => {
+  it('names each known limit once and ignores anything else', () => {
+    const events: RunnerEvent[] = [
+      { e: 'split_limit', what: 'subclass' },
+      { e: 'split_limit', what: 'identity' },
+      { e: 'split_limit', what: 'subclass' },
+      { e: 'split_limit', what: 'made up' },
+      { e: 'test', what: 'identity' },
+    ];
+
+    assert.deepEqual(splitLimits(events), ['identity', 'subclass']);
+    assert.deepEqual(splitLimits([]), []);
   });
 });

@@ -19,6 +19,7 @@ export interface RunnerEvent {
   exit?: boolean;
   code?: string;
   testsRun?: number;
+  what?: string;
 }
 
 export interface JobObservation {
@@ -112,6 +113,19 @@ export function parseEvents(stream: Buffer): RunnerEvent[] {
     }
   }
   return events;
+}
+
+/**
+ * What the tests did that the runner cannot serve faithfully with the submission in a separate
+ * process (`subclass`: a class of the submission used as a base; `identity`: an assertIs that
+ * failed on equal values, one of them a copy that crossed between the processes).
+ */
+export function splitLimits(events: RunnerEvent[]): string[] {
+  const kinds = new Set<string>();
+  for (const event of events) {
+    if (event.e === 'split_limit' && (event.what === 'subclass' || event.what === 'identity')) kinds.add(event.what);
+  }
+  return [...kinds].sort();
 }
 
 function plural(n: number, word: string): string {
@@ -236,10 +250,16 @@ function judgeRaw(observed: JobObservation): Judgement {
   if (tests.length === 0) {
     return result('internal_error', 'The assignment has no tests to run; this is not your fault and will be looked at.');
   }
-  if (failed === 0) {
+  // A skipped test proved nothing: a skip is never a pass.
+  const skipped = tests.filter((t) => t.outcome === 'skipped').length;
+  if (failed === 0 && skipped === 0) {
     return result('passed', tests.length === 1 ? 'The test passed.' : `All ${tests.length} tests passed.`);
   }
-  return result('tests_failed', `${failed} of ${plural(tests.length, 'test')} failed${hint}.`, locationOf(firstProblem));
+  if (failed === 0) {
+    return result('tests_failed', `${skipped} of ${plural(tests.length, 'test')} ${skipped === 1 ? 'was' : 'were'} skipped, and a skipped test is not a pass.`);
+  }
+  const alsoSkipped = skipped ? `, ${skipped} skipped` : '';
+  return result('tests_failed', `${failed} of ${plural(tests.length, 'test')} failed${alsoSkipped}${hint}.`, locationOf(firstProblem));
 }
 
 function finalLine(message: string | undefined): string {

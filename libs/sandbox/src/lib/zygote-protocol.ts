@@ -2,6 +2,8 @@
 
 export interface JobHeader {
   payloadBytes: number;
+  /** The payload's first part, JSON `{ code, moduleName }`; the rest is the tests as UTF-8. */
+  codeBytes: number;
   limits: {
     cpuSeconds: number;
     wallMs: number;
@@ -35,6 +37,15 @@ export interface ZygoteEnd {
 }
 
 export type FrameKind = 'Y' | 'O' | 'R' | 'D';
+
+/**
+ * The payload of one job. The submission and the tests are separate parts because the runner
+ * forks the student's process before it reads the tests, so they never enter that process.
+ */
+export function encodePayload(code: string, moduleName: string, testCode: string): { payload: Buffer; codeBytes: number } {
+  const head = Buffer.from(JSON.stringify({ code, moduleName }), 'utf8');
+  return { payload: Buffer.concat([head, Buffer.from(testCode, 'utf8')]), codeBytes: head.length };
+}
 
 export function encodeJob(header: JobHeader, payload: Buffer): Buffer {
   const head = Buffer.from(JSON.stringify(header), 'utf8');
