@@ -1,4 +1,4 @@
-// `npm run bench`: PERF.md's scenarios against the production build of the whole stack on this
+// `npm run bench`: the scenarios of docs/PERFORMANCE.md against the production build of the whole stack on this
 // machine (or a running stack at BENCH_URL), one table on screen and the same as JSON in docs/perf/.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';

@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { purgeAssignmentCache } from '@koodi/contracts';
 import { AssignmentRepository, createDataSource, type UpsertOutcome } from '@koodi/db';
-import { SandboxPool } from '@koodi/sandbox';
 import { createRedis } from '@koodi/queue';
+import { SandboxPool } from '@koodi/sandbox';
 import { loadContent, type ContentProblem, type LoadedAssignment } from './content.loader.ts';
 import { checkInSandbox, type SandboxRunner } from './sandbox.check.ts';
 
@@ -77,6 +77,7 @@ export async function syncContent(options: SyncOptions): Promise<SyncReport> {
   const empty: SyncReport = { synced: [], problems, orphans: [], cachePurged: false };
   if (problems.length > 0) return empty;
 
+  // One server, a Redis Cluster (`redis+cluster://`) or a Sentinel target, as the API and graders read it.
   const redis = createRedis(options.redisUrl, {
     lazyConnect: true,
     maxRetriesPerRequest: 1,

@@ -5,6 +5,7 @@ import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { SandboxPool } from '@koodi/sandbox';
+import { ContentDirFixture } from './content.fixtures.ts';
 import { loadContent, type LoadedContent } from './content.loader.ts';
 import { checkInSandbox } from './sandbox.check.ts';
 
@@ -30,6 +31,42 @@ describe('content validation', () => {
   it('finds at least fifteen assignment folders', () => {
     assert.ok(folders.length >= 15, `only ${folders.length} folders in content/`);
   });
+
+  // The submission runs in a process of its own: tests that need the very objects the submission
+  // keeps, or that subclass its classes, cannot work, and the validator says so by name.
+  for (const [name, tests, expected] of [
+    [
+      'subclassing a class of the submission',
+      'import unittest\nfrom box import Box\n\n\nclass BoxTests(unittest.TestCase):\n    def test_subclass(self):\n        class Bigger(Box):\n            pass\n        self.assertEqual(Bigger().get(), None)\n',
+      /cannot run with the submission in a separate process: the tests subclass a class of the submission/,
+    ],
+    [
+      'the identity of a value kept by the submission',
+      'import unittest\nfrom box import Box\n\n\nclass BoxTests(unittest.TestCase):\n    def test_same_object(self):\n        box, item = Box(), [1, 2]\n        box.put(item)\n        self.assertIs(box.get(), item)\n',
+      /cannot run with the submission in a separate process: an assertIs expects a value to come back as the very object/,
+    ],
+  ] as const) {
+    it(`names ${name} as something the tests cannot do`, async () => {
+      const dir = await ContentDirFixture.create();
+      try {
+        await dir.write('01-box', {
+          'assignment.md': '---\ntitle: Box\nposition: 1\nmodule: box\n---\n\nKeep one item.\n',
+          'starter.py': 'class Box:\n    def put(self, item):\n        pass\n\n    def get(self):\n        return 0\n',
+          'solution.py': 'class Box:\n    item = None\n\n    def put(self, item):\n        self.item = item\n\n    def get(self):\n        return self.item\n',
+          'tests.py': tests,
+          'samples.py': tests,
+        });
+        const content = await loadContent(dir.dir);
+        assert.deepEqual(content.problems, []);
+        const problems = await checkInSandbox(content.assignments[0], pool);
+
+        assert.ok(problems.length > 0, 'the solution should not pass');
+        assert.match(problems[0].message, expected);
+      } finally {
+        await dir.cleanup();
+      }
+    });
+  }
 
   for (const folder of folders) {
     it(folder, async () => {

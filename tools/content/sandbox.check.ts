@@ -37,7 +37,7 @@ export async function checkInSandbox(
       problems.push(`${file} has no tests (no unittest.TestCase methods named test_…)`);
     } else if (result.verdict !== 'passed') {
       problems.push(
-        `solution.py does not pass ${file}: ${result.verdict}; ${describe(result.feedback)}`,
+        `solution.py does not pass ${file}: ${result.verdict}; ${describe(result.feedback)}${splitNote(result)}`,
       );
     }
   }
@@ -60,6 +60,23 @@ async function runWithRetry(sandbox: SandboxRunner, job: SandboxJob): Promise<Sa
     // retried below; a second failure is reported
   }
   return sandbox.run(job);
+}
+
+const SPLIT_LIMITS: Record<string, string> = {
+  subclass: 'the tests subclass a class of the submission',
+  identity:
+    'an assertIs expects a value to come back as the very object, but values cross between the processes as copies (only arguments handed back and objects of the submission keep their identity)',
+};
+
+/**
+ * The submission runs in a process of its own and the tests see it through proxies: say which
+ * use of the tests that split cannot serve, so the author knows to change the tests.
+ */
+function splitNote(result: SandboxResult): string {
+  const limits = result.splitLimits ?? [];
+  if (!limits.length) return '';
+  const reasons = limits.map((kind) => SPLIT_LIMITS[kind] ?? kind).join('; ');
+  return ` — these tests cannot run with the submission in a separate process: ${reasons}`;
 }
 
 function describe(feedback: Feedback): string {

@@ -1,13 +1,13 @@
 // Validates content/ in the real sandbox and upserts it into the database: `npm run content:sync`.
 //   node tools/content/sync.ts           validate, write, purge the API's assignment cache
 //   node tools/content/sync.ts --check   validate only (needs neither Postgres nor Redis)
-// Environment: DATABASE_URL, REDIS_URL (not needed with --check); CONTENT_DIR (default content/);
+// Environment: DATABASE_URL, REDIS_URL (not needed with --check; when neither is set, those of the
+// `npm start` running in this checkout, from .data/stack.json); CONTENT_DIR (default content/);
 // CONTENT_SANDBOX_SLOTS (default: cores, at most 4).
 import { fileURLToPath } from 'node:url';
 import type { ContentProblem } from './content.loader.ts';
-import { syncContent, validateContent } from './content.sync.ts';
+import { serviceEnv } from '../stack/local-stack.ts';
 
-export { syncContent, validateContent } from './content.sync.ts';
 export type { SyncOptions, SyncReport, ValidateOptions } from './content.sync.ts';
 
 const DEFAULT_CONTENT_DIR = fileURLToPath(new URL('../../content', import.meta.url));
@@ -23,10 +23,9 @@ async function main(argv: string[]): Promise<number> {
   const checkOnly = argv.includes('--check');
   const env = process.env;
   const errors: string[] = [];
-  if (!checkOnly && !env.DATABASE_URL)
-    errors.push('DATABASE_URL is not set (e.g. postgres://user:password@localhost:5432/koodi)');
-  if (!checkOnly && !env.REDIS_URL)
-    errors.push('REDIS_URL is not set (e.g. redis://localhost:6379)');
+  // Without DATABASE_URL and REDIS_URL, the `npm start` running in this checkout is used.
+  const services = checkOnly ? null : serviceEnv(['DATABASE_URL', 'REDIS_URL'], env);
+  if (services && !services.ok) errors.push(...services.problems);
   const slots =
     env.CONTENT_SANDBOX_SLOTS === undefined ? undefined : Number(env.CONTENT_SANDBOX_SLOTS);
   if (slots !== undefined && !(Number.isInteger(slots) && slots >= 1 && slots <= 64)) {
@@ -38,6 +37,9 @@ async function main(argv: string[]): Promise<number> {
     for (const error of errors) console.error(error);
     return 2;
   }
+  // Loaded only now: it needs the built libraries, and the checks above must answer without them
+  // (e.g. in a fresh clone that `npm start` has not built yet).
+  const { syncContent, validateContent } = await import('./content.sync.ts');
   const contentDir = env.CONTENT_DIR || DEFAULT_CONTENT_DIR;
   const started = performance.now();
   const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
@@ -52,11 +54,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
+  if (!services?.ok) throw new Error('unreachable: services were checked above');
+  console.log(`using the database and Redis of ${services.source}`);
   const report = await syncContent({
     contentDir,
     slots,
-    databaseUrl: env.DATABASE_URL!,
-    redisUrl: env.REDIS_URL!,
+    databaseUrl: services.env.DATABASE_URL!,
+    redisUrl: services.env.REDIS_URL!,
   });
   for (const s of report.synced) {
     console.log(`${s.outcome.padEnd(10)} ${s.slug} (${s.folder}) ${s.version.slice(0, 12)}`);

@@ -16,7 +16,7 @@ import { DATA_DIR, ROOT } from '../stack/services.ts';
 import { renderNginxConfig } from '../stack/stack.ts';
 import { findProgram, postgresRunAs } from '../stack/system.ts';
 import { GRADING_QUEUE } from '@koodi/contracts';
-import { DESERVES, kindOfCode, type LoadResult } from './load.ts';
+import { DESERVES, kindOfCode, type LoadPlan, type LoadResult } from './load.ts';
 import { killHost, leftovers, Network, removeAll, SUBNET } from './network.ts';
 
 const run = promisify(execFile);
@@ -290,19 +290,19 @@ function runLoad(
   onProgress: (sent: number) => void,
 ): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const env = {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      LOAD_BASE: EDGE,
-      LOAD_ASSIGNMENT: assignmentId,
-      LOAD_SUBMISSIONS: String(submissions),
-      LOAD_STUDENTS: String(Math.ceil(submissions / 5)),
-      LOAD_FINISH_MS: '150000',
+    const env = { ...process.env, DATABASE_URL: databaseUrl };
+    const plan: LoadPlan = {
+      base: EDGE,
+      assignmentId,
+      submissions,
+      students: Math.ceil(submissions / 5),
+      finishMs: 150_000,
     };
     const script = join(ROOT, 'tools/hosts/load.ts');
-    const child = network.start('load', NODE, [script, 'load'], join(DIR, 'load.log'), env, true);
+    const args = [script, 'load', JSON.stringify(plan)];
+    const child = network.start('load', NODE, args, join(DIR, 'load.log'), env, true);
     let result: LoadResult | undefined;
-    // Bounded: sending, every verdict and the final wait (LOAD_FINISH_MS) fit well inside this.
+    // Bounded: sending, every verdict and the final wait (`finishMs`) fit well inside this.
     const limit = setTimeout(() => child.kill('SIGKILL'), LOAD_LIMIT_MS);
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {

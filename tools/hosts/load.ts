@@ -3,7 +3,7 @@
 // scenario on stdout, one line each: `progress N` after the Nth submission is sent, then
 // `result {json}`.
 //   node tools/hosts/load.ts setup   (DATABASE_URL): adds the assignment, prints its id
-//   node tools/hosts/load.ts load    (DATABASE_URL, LOAD_* below)
+//   node tools/hosts/load.ts load '{json}'   (DATABASE_URL; the JSON is a LoadPlan)
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { apiRoutes, isFinalStatus, type SubmissionStatus } from '@koodi/contracts';
@@ -85,14 +85,26 @@ async function setup(databaseUrl: string): Promise<void> {
   }
 }
 
-async function load(databaseUrl: string): Promise<void> {
-  const base = process.env.LOAD_BASE!;
-  const assignmentId = process.env.LOAD_ASSIGNMENT!;
-  const total = Number(process.env.LOAD_SUBMISSIONS);
-  const students = Number(process.env.LOAD_STUDENTS);
+/** What the scenario asks of one load run, passed as one JSON argument (not configuration). */
+export interface LoadPlan {
+  /** The edge's base URL. */
+  base: string;
+  assignmentId: string;
+  submissions: number;
+  students: number;
+  /** Requests in flight at once; default 24. */
+  concurrency?: number;
+  /** How long to wait for the last verdicts after sending; default 180 s. */
+  finishMs?: number;
+}
+
+async function load(databaseUrl: string, plan: LoadPlan): Promise<void> {
+  const { base, assignmentId } = plan;
+  const total = plan.submissions;
+  const students = plan.students;
   const perStudent = Math.ceil(total / students);
-  const concurrency = Number(process.env.LOAD_CONCURRENCY ?? 24);
-  const finishMs = Number(process.env.LOAD_FINISH_MS ?? 180_000);
+  const concurrency = plan.concurrency ?? 24;
+  const finishMs = plan.finishMs ?? 180_000;
   const result: LoadResult = {
     sent: 0,
     accepted: [],
@@ -201,9 +213,23 @@ async function load(databaseUrl: string): Promise<void> {
 if (import.meta.main) {
   const mode = process.argv[2];
   const databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl || (mode !== 'setup' && mode !== 'load')) {
-    console.error('usage: DATABASE_URL=… node tools/hosts/load.ts setup|load');
+  let plan: LoadPlan | undefined;
+  try {
+    plan = mode === 'load' ? (JSON.parse(process.argv[3] ?? '') as LoadPlan) : undefined;
+  } catch {
+    plan = undefined;
+  }
+  const planned =
+    mode === 'setup' ||
+    (plan !== undefined &&
+      typeof plan.base === 'string' &&
+      typeof plan.assignmentId === 'string' &&
+      Number.isInteger(plan.submissions) &&
+      Number.isInteger(plan.students) &&
+      plan.students > 0);
+  if (!databaseUrl || !planned) {
+    console.error("usage: DATABASE_URL=… node tools/hosts/load.ts setup | load '{json LoadPlan}'");
     process.exit(2);
   }
-  await (mode === 'setup' ? setup(databaseUrl) : load(databaseUrl));
+  await (mode === 'setup' ? setup(databaseUrl) : load(databaseUrl, plan!));
 }

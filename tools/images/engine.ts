@@ -108,6 +108,11 @@ export async function detectEngine(work: string): Promise<Engine> {
     await aptInstall(packages);
     podman = which('podman');
   }
+  // crun cannot create containers on a cgroup v1 host; runc can (podmanEngine picks it).
+  if (podman && !existsSync('/sys/fs/cgroup/cgroup.controllers') && !which('runc') && canInstallWithApt()) {
+    console.log('cgroup v1 and no runc: installing Debian runc');
+    await aptInstall(['runc']);
+  }
   if (podman) return podmanEngine(podman, work);
   throw new Error(
     'no container engine: start Docker, or install podman, buildah and podman-compose (Debian/Ubuntu: apt-get install podman buildah podman-compose)',

@@ -1,11 +1,13 @@
 // The image smoke test: builds every image, starts infra/compose.yml, waits for health, submits
-// a solution through NGINX and sees it graded, then tears everything down. Docker or podman,
+// a solution through NGINX and sees it graded, checks the identity cookie over HTTPS and plain
+// HTTP, then tears everything down. Docker or podman,
 // whichever works here; base images that cannot be pulled are replaced by local stand-ins
 // (tools/images/standins). Prints how long each stage took.
 //
 //   tools/images/smoke [--keep]   --keep leaves the stack running (for k6 or a look around) and
 //                                 writes .data/images-smoke.json; `tools/images/smoke --down` stops it.
-// KOODI_HTTP_PORT picks the published port (default: a free one).
+// KOODI_HTTP_PORT and KOODI_HTTPS_PORT pick the published ports (default: free ones). HTTPS is
+// checked too: NGINX with the secrets tool's self-signed certificate, the Secure cookie and HSTS.
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +18,7 @@ import { ensureBaseImages } from './standins.ts';
 import { ROOT, run, runQuiet } from './exec.ts';
 import { writeSecrets } from './secrets.ts';
 import { submitAndGrade } from './submit.ts';
+import { checkSchemes } from './schemes.ts';
 import { freePort } from './net.ts';
 
 const PROJECT = 'koodi-smoke';
@@ -154,10 +157,12 @@ async function main(): Promise<number> {
     const secretsDir = join(work, 'secrets');
     await writeSecrets(secretsDir);
     const port = Number(process.env.KOODI_HTTP_PORT) || (await freePort());
+    const httpsPort = Number(process.env.KOODI_HTTPS_PORT) || (await freePort());
     process.env.KOODI_SECRETS_DIR = secretsDir;
     process.env.KOODI_TAG = TAG;
     process.env.KOODI_IMAGE_PREFIX = 'koodi';
     process.env.KOODI_HTTP_PORT = String(port);
+    process.env.KOODI_HTTPS_PORT = String(httpsPort);
     process.env.KOODI_GRADER_SECCOMP = join(ROOT, 'infra', 'compose.grader-seccomp.json');
     const composeArgs = [...compose.slice(1), '-p', PROJECT, ...composeFiles(engine)];
     const composeRun = (args: string[]) => run(compose[0], [...composeArgs, ...args]);
@@ -187,6 +192,12 @@ async function main(): Promise<number> {
       await waitHealthy(engine!, ['web']);
     });
     await stage('submit through NGINX and see it graded', () => submitAndGrade(`http://127.0.0.1:${port}`), (result) => result);
+    const certificate = await readFile(join(secretsDir, 'tls', 'cert.pem'), 'utf8');
+    await stage(
+      'identity over HTTPS and plain HTTP',
+      () => checkSchemes(`http://127.0.0.1:${port}`, `https://127.0.0.1:${httpsPort}`, certificate),
+      (result) => result,
+    );
     if (keep) {
       const state: SmokeState = {
         url: `http://127.0.0.1:${port}`,
@@ -197,6 +208,7 @@ async function main(): Promise<number> {
           KOODI_TAG: TAG,
           KOODI_IMAGE_PREFIX: 'koodi',
           KOODI_HTTP_PORT: String(port),
+          KOODI_HTTPS_PORT: String(httpsPort),
           KOODI_GRADER_SECCOMP: process.env.KOODI_GRADER_SECCOMP,
         },
         work,

@@ -1,4 +1,4 @@
-// PERF.md: GET /api/assignments (cached) through NGINX, 10 connections: ≥ 10,000 req/s, p99 ≤ 5 ms.
+// docs/PERFORMANCE.md: GET /api/assignments (cached) through NGINX, 10 connections: ≥ 10,000 req/s, p99 ≤ 5 ms.
 import http from 'k6/http';
 import { check } from 'k6';
 import type { Options } from 'k6/options';

@@ -1,4 +1,4 @@
-// PERF.md: GET / (static page through NGINX, compressed), 10 connections: ≥ 30,000 req/s, p99 ≤ 2 ms.
+// docs/PERFORMANCE.md: GET / (static page through NGINX, compressed), 10 connections: ≥ 30,000 req/s, p99 ≤ 2 ms.
 import http from 'k6/http';
 import { check } from 'k6';
 import type { Options } from 'k6/options';

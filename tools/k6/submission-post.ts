@@ -1,4 +1,4 @@
-// PERF.md: POST submission (distinct code, many users, accepted), 10 connections:
+// docs/PERFORMANCE.md: POST submission (distinct code, many users, accepted), 10 connections:
 // ≥ 3,000 req/s, p99 ≤ 15 ms. Every iteration is a new student (one in flight each) with code
 // no one sent before. Run it from 127.0.0.1 of the NGINX host (the flood guard exempts only
 // that address), e.g. the web container's network namespace with the Compose stack.

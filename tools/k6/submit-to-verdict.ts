@@ -1,4 +1,4 @@
-// PERF.md: submit → verdict at the client at 20 submissions/s: p50 ≤ 30 ms, p99 ≤ 100 ms, and
+// docs/PERFORMANCE.md: submit → verdict at the client at 20 submissions/s: p50 ≤ 30 ms, p99 ≤ 100 ms, and
 // an identical resubmission is answered from the first verdict without a sandbox run.
 // Latency is measured by polling GET /api/submissions/:id (k6 has no EventSource); the poll
 // interval (POLL_MS, default 5 ms) bounds the error of each sample.

@@ -1,5 +1,5 @@
 // Runs the real NGINX on the rendered dev template in front of two stand-in API replicas
-// (child processes) and a small static site, all on 127.0.0.1. Covers HOSTILE.md cases 24, 26,
+// (child processes) and a small static site, all on 127.0.0.1. Covers docs/SECURITY.md cases 24, 26,
 // 28 (headers) and 29 (413 at NGINX) for the proxy layer.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,6 +20,8 @@ import {
   prodConfigPath,
   readDevTemplate,
   renderDevNginxConfig,
+  certificateFromSecretsTool,
+  renderLocalProdNginxConfig,
 } from './nginx-config.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -366,7 +368,7 @@ describe('NGINX dev config (infra/nginx/nginx.dev.conf)', () => {
     assert.doesNotMatch(first.chunk, /"status":"passed"/);
   });
 
-  it('keeps reads whole and never sends a submission twice when a replica is killed (HOSTILE 24)', async () => {
+  it('keeps reads whole and never sends a submission twice when a replica is killed (case 24)', async () => {
     const getAgent = new Agent({ keepAlive: true, maxSockets: 8 });
     const postAgent = new Agent({ keepAlive: true, maxSockets: 4 });
     let stop = false;
@@ -458,21 +460,22 @@ describe('NGINX dev config (infra/nginx/nginx.dev.conf)', () => {
 });
 
 describe('NGINX production config (infra/nginx/nginx.prod.conf)', () => {
-  it('passes nginx -t and carries every header of the dev config plus HSTS', async () => {
+  it('passes nginx -t (with the TLS server of Compose) and carries every header of the dev config plus HSTS', async () => {
     const nginxBin = findNginx();
     const workDir = await mkdtemp(join(tmpdir(), 'koodi-nginx-prod-'));
     try {
       const prod = await readFile(prodConfigPath, 'utf8');
       const dev = await readDevTemplate();
-      // Docker's DNS names do not resolve here: point the upstream include at local stand-ins.
-      const servers = join(workDir, 'api-upstream.conf');
-      await writeFile(servers, 'server 127.0.0.1:3000 max_fails=2 fail_timeout=5s;\n');
+      // Docker's DNS names do not resolve here: the upstream include points at a local address,
+      // and the files Compose mounts (TLS server, certificate) are written beside it.
       assert.match(prod, /include \/etc\/nginx\/koodi\/api-upstream\.conf;/);
-      const configFile = join(workDir, 'nginx.conf');
-      await writeFile(
-        configFile,
-        prod.replace('include /etc/nginx/koodi/api-upstream.conf;', `include ${servers};`),
-      );
+      const { cert, key } = await certificateFromSecretsTool(join(workDir, 'secrets'));
+      const configFile = await renderLocalProdNginxConfig({
+        dir: workDir,
+        listenPort: 8080,
+        apiAddresses: ['127.0.0.1:3000'],
+        tls: { port: 8443, cert, key },
+      });
       // /dev/stdout must be a file or pipe for NGINX to open it (the test runner's is a socket).
       const output = openSync(join(workDir, 'nginx-t.out'), 'w+');
       try {

@@ -1,11 +1,17 @@
-// HOSTILE case 24: one API replica killed behind NGINX while students read and submit. Reads
+// docs/SECURITY.md case 24: one API replica killed behind NGINX while students read and submit. Reads
 // fail over to the other replica; a submission is never created twice.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { apiRoutes } from '@koodi/contracts';
 import { scratchDatabase, type ScratchDatabase } from '../migrate/scratch-database.ts';
+import {
+  insertAssignment,
+  readWhile,
+  rowsByCode,
+  signIn,
+  submitWhile,
+  type Post,
+  type ReadResults,
+} from './load.fixtures.ts';
 import { freePort } from './processes.ts';
 import { stackRedisUrl, startStack, type RunningStack } from './stack.ts';
 import { findProgram } from './system.ts';
@@ -18,7 +24,7 @@ const LOAD_MS = 4_000;
 const KILL_AFTER_MS = 1_500;
 const STUDENTS = 240;
 
-describe('one API replica killed behind NGINX (HOSTILE 24)', () => {
+describe('one API replica killed behind NGINX (case 24)', () => {
   let scratch: ScratchDatabase;
   let url: string;
   let stack: RunningStack;
@@ -27,15 +33,7 @@ describe('one API replica killed behind NGINX (HOSTILE 24)', () => {
   before(async () => {
     scratch = await scratchDatabase(serverUrl!, 'koodi_failover');
     url = scratch.url;
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    const { rows } = await client.query(
-      `INSERT INTO assignments (slug, position, title, handout_md, starter_code, module_name, test_code, version)
-       VALUES ('failover', 1, 'Failover', 'Return 1.', 'def one():\n    pass\n', 'one', 'import unittest\n', 'v1')
-       RETURNING id`,
-    );
-    await client.end();
-    assignmentId = rows[0].id;
+    assignmentId = await insertAssignment(url, 'failover');
     stack = await startStack({
       name: 'failover',
       port: await freePort(),
@@ -57,73 +55,33 @@ describe('one API replica killed behind NGINX (HOSTILE 24)', () => {
 
   it('fails no read and creates no submission twice', async () => {
     const base = stack.url.replace('localhost', '127.0.0.1');
-    const cookies: string[] = [];
-    for (let i = 0; i < STUDENTS; i++) {
-      const response = await fetch(base + apiRoutes.me());
-      await response.arrayBuffer();
-      cookies.push(response.headers.getSetCookie()[0].split(';')[0]);
-    }
+    const cookies = await signIn(base, STUDENTS);
 
-    const reads = { ok: 0, failed: [] as string[] };
-    const posts: Array<{ code: string; status: number | 'network error' }> = [];
+    const reads: ReadResults = { ok: 0, failed: [] };
+    const posts: Post[] = [];
     const started = Date.now();
-    const killer = setTimeout(() => stack.processes.get('api-1')!.kill('SIGKILL'), KILL_AFTER_MS);
+    // The process itself: once killed, the stack starts another api-1 in its place.
+    const victim = stack.processes.get('api-1')!;
+    const killer = setTimeout(() => victim.kill('SIGKILL'), KILL_AFTER_MS);
 
-    async function reader() {
-      while (Date.now() - started < LOAD_MS) {
-        try {
-          const response = await fetch(base + apiRoutes.assignments(), {
-            headers: { cookie: cookies[0] },
-            signal: AbortSignal.timeout(5_000),
-          });
-          await response.arrayBuffer();
-          if (response.status === 200) reads.ok += 1;
-          else reads.failed.push(`status ${response.status}`);
-        } catch (error) {
-          reads.failed.push((error as Error).message);
-        }
-      }
-    }
-    let nextStudent = 0;
-    async function submitter() {
-      while (Date.now() - started < LOAD_MS && nextStudent < cookies.length) {
-        const cookie = cookies[nextStudent++];
-        const code = `def one():\n    return 1  # ${randomBytes(8).toString('hex')}\n`;
-        try {
-          const response = await fetch(base + apiRoutes.submissions(assignmentId), {
-            method: 'POST',
-            headers: { cookie, 'content-type': 'application/json' },
-            body: JSON.stringify({ code }),
-            signal: AbortSignal.timeout(5_000),
-          });
-          await response.arrayBuffer();
-          posts.push({ code, status: response.status });
-        } catch {
-          posts.push({ code, status: 'network error' });
-        }
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    }
-    await Promise.all([reader(), reader(), reader(), submitter(), submitter()]);
+    const going = () => Date.now() - started < LOAD_MS;
+    const next = { index: 0 };
+    await Promise.all([
+      readWhile(base, cookies[0], going, reads),
+      readWhile(base, cookies[0], going, reads),
+      readWhile(base, cookies[0], going, reads),
+      submitWhile(base, assignmentId, cookies, next, going, posts),
+      submitWhile(base, assignmentId, cookies, next, going, posts),
+    ]);
     clearTimeout(killer);
 
-    assert.equal(
-      stack.processes.get('api-1')!.signalCode,
-      'SIGKILL',
-      'the replica was killed during the load',
-    );
+    assert.equal(victim.signalCode, 'SIGKILL', 'the replica was killed during the load');
     assert.ok(reads.ok > 100, `reads kept flowing (${reads.ok})`);
     assert.deepEqual(reads.failed, [], 'no read failed');
 
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    const { rows } = await client.query<{ code: string; n: number }>(
-      'SELECT code, count(*)::int AS n FROM submissions GROUP BY code',
-    );
-    await client.end();
-    const rowsByCode = new Map(rows.map((row) => [row.code, row.n]));
+    const byCode = await rowsByCode(url);
     assert.deepEqual(
-      rows.filter((row) => row.n > 1),
+      [...byCode].filter(([, n]) => n > 1),
       [],
       'no submission was created twice',
     );
@@ -131,14 +89,14 @@ describe('one API replica killed behind NGINX (HOSTILE 24)', () => {
     const byStatus: Record<string, number> = {};
     for (const post of posts) byStatus[post.status] = (byStatus[post.status] ?? 0) + 1;
     console.log(
-      `reads ok ${reads.ok}, failed ${reads.failed.length}; POSTs by status ${JSON.stringify(byStatus)}; rows ${rows.length}`,
+      `reads ok ${reads.ok}, failed ${reads.failed.length}; POSTs by status ${JSON.stringify(byStatus)}; rows ${byCode.size}`,
     );
     assert.ok(
       accepted.length > 20,
       `submissions were accepted (${accepted.length} of ${posts.length})`,
     );
     for (const post of accepted)
-      assert.equal(rowsByCode.get(post.code), 1, 'every accepted submission has its row');
+      assert.equal(byCode.get(post.code), 1, 'every accepted submission has its row');
     // A POST cut off inside the killed replica answers 502 and is not retried: whether its row
     // was written depends on when the kill landed, and either way there is at most one.
     for (const post of posts)

@@ -1,7 +1,7 @@
 // Small helpers for the processes the stack starts: free ports, liveness, waiting, stopping.
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createServer, connect } from 'node:net';
-import { openSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -57,8 +57,10 @@ export async function waitFor(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child && child.exitCode !== null)
-      throw new Error(`${what} exited with code ${child.exitCode} while starting`);
+    if (child && (child.exitCode !== null || child.signalCode !== null))
+      throw new Error(
+        `${what} exited (${child.signalCode ?? `code ${child.exitCode}`}) while starting`,
+      );
     if (await check().catch(() => false)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -131,4 +133,51 @@ export async function withFileLock<T>(
   } finally {
     (await import('node:fs')).rmSync(path, { force: true });
   }
+}
+
+/** The children of a process, from /proc (empty when it is gone or the kernel lacks the file). */
+export function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** The short name the kernel shows for a process (e.g. "nginx"), or null when it is gone. */
+export function processName(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+/** The parent of a process, or null when it is gone. */
+export function parentPid(pid: number): number | null {
+  try {
+    // The name (field 2) is in parentheses and may hold spaces: the parent follows its end.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether a process running as `identity` (no supplementary groups, as the stack starts it) may
+ * enter `dir` — every parent folder must let it through, not only the folder itself.
+ */
+export function canEnterAs(identity: { uid: number; gid: number }, dir: string): boolean {
+  const result = spawnSync('/bin/sh', ['-c', 'cd "$1" && test -r . -a -x .', 'sh', dir], {
+    uid: identity.uid,
+    gid: identity.gid,
+    cwd: '/',
+    stdio: 'ignore',
+  });
+  return result.status === 0;
 }

@@ -1,18 +1,57 @@
 // PostgreSQL and Redis for development and tests: the caller's own servers when DATABASE_URL and
 // REDIS_URL are set, otherwise local servers with their data under .data/ on free ports.
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+  rmSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
-import { canConnect, freePort, isAlive, startLogged, stopProcess, waitFor } from './processes.ts';
+import {
+  canConnect,
+  canEnterAs,
+  freePort,
+  isAlive,
+  startLogged,
+  stopProcess,
+  waitFor,
+} from './processes.ts';
 import { ensurePrograms, postgresRunAs, type ProgramName } from './system.ts';
 
 export const ROOT = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
 export const DATA_DIR = join(ROOT, '.data');
 const STATE_FILE = join(DATA_DIR, 'services.json');
+/** Per-checkout folders for what programs running as other users must reach (see below). */
+export const SYSTEM_DATA_ROOT = '/var/lib/koodi';
+
+/**
+ * /var/lib/koodi/<hash of the checkout path>: for files that PostgreSQL or NGINX's workers, which
+ * run as other users, must reach when the checkout lies in a folder only its owner may enter.
+ * Only ever used as root. A `checkout` file inside names the checkout it belongs to.
+ */
+export function checkoutSystemPath(root = ROOT): string {
+  return join(SYSTEM_DATA_ROOT, createHash('sha256').update(root).digest('hex').slice(0, 16));
+}
+
+/** checkoutSystemPath(), created (root-owned, 0755) with its `checkout` note. */
+export function checkoutSystemDir(root = ROOT): string {
+  const dir = checkoutSystemPath(root);
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  chmodSync(SYSTEM_DATA_ROOT, 0o755);
+  chmodSync(dir, 0o755);
+  writeFileSync(join(dir, 'checkout'), `${root}\n`);
+  return dir;
+}
 
 export interface ServicesState {
-  postgres: { pid: number; port: number };
+  /** `dataDir`: where the cluster's files are (.data/postgres, or under /var/lib/koodi). */
+  postgres: { pid: number; port: number; dataDir?: string };
   redis: { pid: number; port: number };
 }
 
@@ -109,15 +148,33 @@ export async function stopServices(state = readState()): Promise<void> {
   rmSync(STATE_FILE, { force: true });
 }
 
+/**
+ * Where the cluster lives. Normally .data/postgres. As root the server runs as `postgres`, which
+ * cannot enter a checkout inside a private folder (e.g. under /root or a `mktemp -d` folder):
+ * then the cluster goes to /var/lib/koodi/<hash>/postgres instead, and stays there.
+ */
+export function postgresDataDir(runAs: { uid: number; gid: number } | null): string {
+  const inCheckout = join(DATA_DIR, 'postgres');
+  if (!runAs) return inCheckout;
+  const outside = join(checkoutSystemPath(), 'postgres');
+  if (existsSync(join(outside, 'PG_VERSION'))) return outside;
+  if (canEnterAs(runAs, DATA_DIR)) return inCheckout;
+  return join(checkoutSystemDir(), 'postgres');
+}
+
 async function startPostgres(postgres: string, initdb: string, log: (line: string) => void) {
-  const dir = join(DATA_DIR, 'postgres');
   const runAs = postgresRunAs();
+  const dir = postgresDataDir(runAs);
+  // Its working folder must be one it may enter, as must every folder above the cluster.
+  const cwd = dirname(dir);
   // Started as that user directly (not through runuser), so the pid recorded is PostgreSQL's own
   // and a stop signal reaches it.
   const identity = runAs ? { uid: runAs.uid, gid: runAs.gid } : {};
+  if (!dir.startsWith(DATA_DIR))
+    log(`PostgreSQL's files are in ${dir} (the postgres user cannot enter this checkout)`);
 
   if (!existsSync(join(dir, 'PG_VERSION'))) {
-    log('creating a PostgreSQL cluster in .data/postgres');
+    log(`creating a PostgreSQL cluster in ${dir}`);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (runAs) chownSync(dir, runAs.uid, runAs.gid);
@@ -133,16 +190,12 @@ async function startPostgres(postgres: string, initdb: string, log: (line: strin
       '--no-locale',
       '--no-sync',
     ];
-    const result = spawnSync(initdb, args, { encoding: 'utf8', cwd: DATA_DIR, ...identity });
+    const result = spawnSync(initdb, args, { encoding: 'utf8', cwd, ...identity });
     if (result.status !== 0) throw new Error(`initdb failed:\n${result.stdout}${result.stderr}`);
   }
   await stopLeftoverPostmaster(dir);
   const port = await freePort();
   const logFile = join(DATA_DIR, 'postgres.log');
-  if (runAs) {
-    writeFileSync(logFile, '', { flag: 'a' });
-    chownSync(logFile, runAs.uid, runAs.gid);
-  }
   const args = [
     '-D',
     dir,
@@ -157,13 +210,13 @@ async function startPostgres(postgres: string, initdb: string, log: (line: strin
   ];
   const child = startLogged(postgres, args, logFile, {
     detached: true,
-    cwd: DATA_DIR,
+    cwd,
     ...identity,
   });
   child.unref();
   await waitFor('PostgreSQL', () => pgReady(port), 30_000, child);
   log(`PostgreSQL ready on 127.0.0.1:${port}`);
-  return { pid: child.pid!, port };
+  return { pid: child.pid!, port, dataDir: dir };
 }
 
 /** A server of ours still running on this cluster with no record of it (e.g. its starter was killed). */

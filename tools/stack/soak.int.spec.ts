@@ -1,4 +1,4 @@
-// HOSTILE case 25: thousands of submissions through the whole stack while a grader is killed and
+// docs/SECURITY.md case 25: thousands of submissions through the whole stack while a grader is killed and
 // Redis restarts with its queue lost. Every accepted submission ends in exactly one final state.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -48,7 +48,7 @@ function startRedis(port: number): ChildProcess {
   );
 }
 
-describe('soak: grader killed and Redis restarted mid-flow (HOSTILE 25)', () => {
+describe('soak: grader killed and Redis restarted mid-flow (case 25)', () => {
   let scratch: ScratchDatabase;
   let url: string;
   let redisPort: number;

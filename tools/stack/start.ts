@@ -1,6 +1,8 @@
 // `npm start`: the whole of Koodi at http://localhost:8080 (PORT to change it).
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { removeStackState, writeStackState } from './local-stack.ts';
 import { isAlive, isPortFree } from './processes.ts';
 import { DATA_DIR, ensureDatabase, ensureServices } from './services.ts';
 import { stackRedisUrl, startStack } from './stack.ts';
@@ -20,6 +22,7 @@ if (holder && isAlive(holder)) {
 writeFileSync(lockFile, String(process.pid));
 
 const p = progress(6);
+let announced = false;
 const cleanup: Array<() => Promise<void>> = [];
 let stopping = false;
 async function shutdown(code: number) {
@@ -27,11 +30,14 @@ async function shutdown(code: number) {
   stopping = true;
   console.log('\nStopping Koodi…');
   for (const step of cleanup.reverse()) await step().catch((error) => console.error(error));
+  removeStackState();
   rmSync(lockFile, { force: true });
   process.exit(code);
 }
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
+// Closing the terminal: its processes get SIGHUP; stop cleanly rather than leave orphans.
+process.on('SIGHUP', () => void shutdown(0));
 
 try {
   p.step('Checking system programs');
@@ -68,19 +74,33 @@ try {
     nginx: programs.get('nginx')!,
     apiReplicas: 2,
     graders: 2,
-    log: p.log,
+    // After the start every line is about a process that exited or came back: timestamped.
+    log: (line) => (announced ? console.log(`${new Date().toISOString()} ${line}`) : p.log(line)),
+    // One process exiting is restarted; one that keeps exiting needs a person to look at it.
+    onCrashLoop: (_name, message) => {
+      console.error(`\nStopping Koodi: ${message}`);
+      void shutdown(1);
+    },
+    onChange: (processes) => announced && record(processes),
   });
   cleanup.push(stack.stop);
-  console.log(
-    `\nKoodi is running at ${stack.url}  (ready in ${p.elapsed()}; logs in .data/stack/; Ctrl+C stops)`,
-  );
-  for (const [name, child] of stack.processes) {
-    child.on('exit', (code) => {
-      if (stopping) return;
-      console.error(`${name} exited unexpectedly (code ${code}); see .data/stack/${name}.log`);
-      void shutdown(1);
+  // Kept up to date on every restart, for the tools that look for this stack (and for fault tests).
+  const record = (processes: Map<string, ChildProcess>) => {
+    if (stopping) return;
+    writeStackState({
+      pid: process.pid,
+      url: stack.url,
+      databaseUrl: url,
+      redisUrl,
+      processes: Object.fromEntries([...processes].map(([name, child]) => [name, child.pid!])),
     });
-  }
+  };
+  announced = true;
+  record(stack.processes);
+  console.log(
+    `\nKoodi is running at ${stack.url}  (ready in ${p.elapsed()}; logs in .data/stack/; Ctrl+C stops)\n` +
+      'A process that exits is restarted; `npm run content:sync` and `npm run migrate` use this stack.',
+  );
 } catch (error) {
   console.error(`\nCould not start Koodi: ${(error as Error).message}`);
   await shutdown(1);

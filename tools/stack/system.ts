@@ -160,12 +160,25 @@ function installWithApt(packages: string[]): void {
 export function postgresRunAs(): { user: string; uid: number; gid: number } | null {
   if (process.getuid?.() !== 0) return null;
   try {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-    return { user: 'postgres', uid, gid };
+    return { user: 'postgres', ...identityOf('postgres') };
   } catch {
     throw new Error(
       'running as root, PostgreSQL needs an unprivileged "postgres" user (apt-get install postgresql creates it)',
     );
   }
+}
+
+function identityOf(user: string): { uid: number; gid: number } {
+  const uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());
+  const gid = Number(execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim());
+  return { uid, gid };
+}
+
+/**
+ * Who NGINX's workers run as: started as root with no `user` directive (the dev config has
+ * none), that is `nobody`; otherwise the current user, who can reach the checkout anyway (null).
+ */
+export function nginxWorkerIdentity(): { uid: number; gid: number } | null {
+  if (process.getuid?.() !== 0) return null;
+  return identityOf('nobody');
 }

@@ -1,5 +1,6 @@
 import { ConfigError, loadApiConfig } from './config/api.config';
 import { createApiApp } from './app.factory';
+import { PLAIN_COOKIE, SECURE_COOKIE } from './identity/identity.service';
 
 async function main(): Promise<void> {
   let config;
@@ -14,7 +15,20 @@ async function main(): Promise<void> {
   }
   const app = await createApiApp(config);
   const log = app.getHttpAdapter().getInstance().log;
-  if (config.cookieSecretIsDefault) log.warn('COOKIE_SECRET is not set: using the development default');
+  if (config.cookieSecretIsDefault)
+    log.warn('COOKIE_SECRET is not set: using the development default');
+  if (config.production) {
+    log.info(
+      `identity cookie: ${SECURE_COOKIE} (Secure) on requests over HTTPS, ${PLAIN_COOKIE} (not Secure, with a warning) ` +
+        `over plain HTTP; X-Forwarded-Proto is believed from TRUST_PROXY=${String(config.trustProxy)}`,
+    );
+    // Without a trusted proxy only the socket counts, and this server speaks plain HTTP itself.
+    if (config.trustProxy === false) {
+      log.warn(
+        'NODE_ENV=production with TRUST_PROXY=false: every request counts as plain HTTP, so no cookie is Secure',
+      );
+    }
+  }
 
   // SIGTERM: stop accepting, end event streams, let in-flight requests finish, close the
   // connections, exit 0. If draining hangs, leave anyway before the orchestrator kills us.

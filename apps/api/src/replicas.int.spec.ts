@@ -5,7 +5,7 @@ import { apiRoutes, type AssignmentDetail, purgeAssignmentCache, type Submission
 import { createAssignment, eventually, queuedIds, simulateVerdict, startTestApi, Student, type TestApi } from './testing/api-harness';
 import { SseClient } from './testing/sse-client';
 
-/** Two replicas sharing Postgres and Redis, as behind NGINX (HOSTILE 24 where it concerns the API). */
+/** Two replicas sharing Postgres and Redis, as behind NGINX (docs/SECURITY.md case 24 where it concerns the API). */
 describe('two API replicas', () => {
   let first: TestApi;
   let second: TestApi;

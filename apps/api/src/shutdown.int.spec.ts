@@ -22,8 +22,8 @@ function freePort(): Promise<number> {
   });
 }
 
-/** HOSTILE 23: SIGTERM to a running API process. */
-describe('graceful shutdown (HOSTILE 23)', () => {
+/** docs/SECURITY.md case 23: SIGTERM to a running API process. */
+describe('graceful shutdown (case 23)', () => {
   let dataSource: DataSource;
   let child: ChildProcess;
   let exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;

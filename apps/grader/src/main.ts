@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { GraderConfigError, loadGraderConfig, type GraderConfig } from './app/config/grader.config';
 import { createGrader } from './app/grader.app';
+import { JsonLogger } from './app/logging/json.logger';
 
 /** Past the queue's own deadline, the pool may still be finishing a job up to its wall limit. */
 const EXIT_GRACE_MS = 30_000;
@@ -12,7 +13,10 @@ async function main(): Promise<void> {
     config = loadGraderConfig();
   } catch (error) {
     if (!(error instanceof GraderConfigError)) throw error;
-    console.error(error.message);
+    JsonLogger.create('info').pino.fatal(
+      { context: 'Grader', problems: error.problems },
+      error.message,
+    );
     process.exit(2);
   }
   const logger = new Logger('Grader');
@@ -33,7 +37,7 @@ async function main(): Promise<void> {
         process.exit(0);
       },
       (error: unknown) => {
-        logger.error(`Shutdown failed: ${error instanceof Error ? error.stack : String(error)}`);
+        logger.error({ msg: 'Shutdown failed', err: error });
         process.exit(1);
       },
     );
@@ -49,6 +53,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error('Grader failed to start:', error);
+  JsonLogger.create('info').pino.fatal({ context: 'Grader', err: error }, 'Grader failed to start');
   process.exit(1);
 });

@@ -58,7 +58,7 @@ test.describe('quality', () => {
     await expect(student.submitButton).toBeFocused();
   });
 
-  test('the handout cannot inject script (HOSTILE 30)', async ({ page, cspViolations }) => {
+  test('the handout cannot inject script (case 30)', async ({ page, cspViolations }) => {
     // The content is ours and trusted, so a hostile handout cannot come from the real API:
     // take its real answer and plant the payloads in the markdown on the way to the browser.
     await page.route(/\/api\/assignments\/hello$/, async (route) => {

@@ -8,3 +8,7 @@ export * from './lib/routes';
 export * from './lib/api/submit-code.request';
 export * from './lib/api/responses';
 export * from './lib/cache';
+export * from './lib/config/env-variable';
+export * from './lib/config/common.env';
+export * from './lib/config/api.env';
+export * from './lib/config/grader.env';

@@ -7,4 +7,19 @@ export * from './lib/redis-list.server';
 export * from './lib/redis-list.client';
 export * from './lib/redis-list.store';
 export * from './lib/queue.inspector';
-export * from './lib/redis-connection';
+export * from './lib/eviction-policy';
+export {
+  createRedis,
+  closeRedis,
+  hashTagOf,
+  isClusterUrl,
+  parseClusterUrl,
+  REDIS_KEEPALIVE_MS,
+  REDIS_SOCKET_TIMEOUT_MS,
+  redisTarget,
+  type ClusterUrl,
+  type RedisClient,
+} from './lib/redis-connection';
+
+/** For integration tests only. */
+export { LocalRedisCluster } from './testing/local-redis-cluster';

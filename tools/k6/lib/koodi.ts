@@ -4,7 +4,7 @@ import type { RefinedResponse, ResponseType } from 'k6/http';
 import { check, fail } from 'k6';
 
 export const BASE_URL = (__ENV.BASE_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
-/** Seconds each scenario runs after a warm-up (PERF.md's bench uses the same). */
+/** Seconds each scenario runs after a warm-up (`npm run bench` uses the same). */
 export const DURATION = __ENV.DURATION || '30s';
 export const VUS = Number(__ENV.VUS || 10);
 

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ASSIGNMENT_CACHE_KEY, ASSIGNMENT_CACHE_SCOPE, CACHE_PURGE_CHANNEL } from '@koodi/contracts';
 import { type Cache, createCache } from 'cache-manager';
-import { Redis } from 'ioredis';
 import { Keyv } from 'keyv';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { REDIS } from '../infra/infra.providers';
 import { RedisSubscriber } from '../infra/redis-subscriber.service';
 import { RedisHashStore } from './redis-hash.store';
+import type { RedisClient } from '@koodi/queue';
 
 /** A cached answer: its JSON text, the same encoded once for sending, a strong ETag, the value. */
 export interface CachedAnswer<T> {
@@ -42,7 +42,7 @@ export class AssignmentCache implements OnModuleInit {
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
-    @Inject(REDIS) redis: Redis,
+    @Inject(REDIS) redis: RedisClient,
     private readonly subscriber: RedisSubscriber,
   ) {
     const database = new URL(config.databaseUrl);

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiRoutes, purgeAssignmentCache, type AssignmentDetail, type AssignmentSummary } from '@koodi/contracts';
+import { apiRoutes, ASSIGNMENT_CACHE_KEY, purgeAssignmentCache, type AssignmentDetail, type AssignmentSummary } from '@koodi/contracts';
 import { createAssignment, eventually, simulateVerdict, startTestApi, Student, type TestApi } from '../testing/api-harness';
 
 describe('assignments, /api/me and /api/health over HTTP', () => {
@@ -145,7 +145,7 @@ describe('assignments, /api/me and /api/health over HTTP', () => {
     assert.equal(await read(), 'Before sync', 'still cached before the purge');
     await purgeAssignmentCache(api.redis);
     assert.equal(await eventually(async () => ((await read()) === 'After sync' ? true : undefined)), true);
-    assert.equal(await api.redis.exists('cache:assignments'), 1, 'the fresh answer is cached again');
+    assert.equal(await api.redis.exists(ASSIGNMENT_CACHE_KEY), 1, 'the fresh answer is cached again');
   });
 
   it('serves an OpenAPI document at /api/docs', async () => {

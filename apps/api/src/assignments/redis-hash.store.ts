@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { KeyvStoreAdapter, StoredData } from 'keyv';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@koodi/queue';
 
 /**
  * A keyv store keeping every entry as a field of one Redis hash, so the whole cache is purged
@@ -12,7 +12,7 @@ export class RedisHashStore extends EventEmitter implements KeyvStoreAdapter {
   namespace?: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly hashKey: string,
   ) {
     super();

@@ -1,7 +1,14 @@
-import { GRADING_QUEUE } from '@koodi/contracts';
-import { redisTarget } from '@koodi/queue';
+import {
+  API_ENV,
+  type ApiEnvName,
+  type EnvVariable,
+  LOG_LEVELS,
+  type LogLevel,
+  parseLogLevel,
+} from '@koodi/contracts';
+import { clusterQueueProblem, isClusterUrl, parseClusterUrl, redisTarget } from '@koodi/queue';
 
-/** Everything the API reads from its environment, parsed once at boot. */
+/** Everything the API reads from its environment (declared in API_ENV), parsed once at boot. */
 export interface ApiConfig {
   nodeEnv: string;
   production: boolean;
@@ -25,7 +32,7 @@ export interface ApiConfig {
   rateLimitSubmissionsPerMinute: number;
   rateLimitIpPerMinute: number;
   trustProxy: boolean | string;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logLevel: LogLevel;
   reconcileAfterSeconds: number;
   reconcileIntervalSeconds: number;
   assignmentCacheSeconds: number;
@@ -42,16 +49,23 @@ export class ConfigError extends Error {
 }
 
 const DEV_COOKIE_SECRET = 'koodi-development-cookie-secret-not-for-production';
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** A variable's documented default; every name read below is declared in API_ENV. */
+function fallbackOf(name: ApiEnvName): string {
+  const variable: EnvVariable = API_ENV[name];
+  return variable.default ?? '';
+}
 
 /** Parses and checks every variable, then throws one error naming all the bad ones. */
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const problems: string[] = [];
-  const nodeEnv = env['NODE_ENV'] || 'development';
+  // Only names declared in API_ENV can be read, so the README's table cannot miss one.
+  const read = (name: ApiEnvName): string | undefined => env[name];
+  const nodeEnv = read('NODE_ENV') || fallbackOf('NODE_ENV');
   const production = nodeEnv === 'production';
 
-  const url = (name: string, protocols: string[]): string => {
-    const value = env[name];
+  const url = (name: ApiEnvName, protocols: string[]): string => {
+    const value = read(name);
     if (!value) {
       problems.push(`${name} is required (${protocols[0]}//…)`);
       return '';
@@ -66,8 +80,9 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     }
     return value;
   };
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name];
+  const int = (name: ApiEnvName, min: number, max: number): number => {
+    const fallback = Number(fallbackOf(name));
+    const raw = read(name);
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
     if (!Number.isInteger(value) || value < min || value > max) {
@@ -76,15 +91,20 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     }
     return value;
   };
-  const text = (name: string, fallback: string): string => env[name] || fallback;
+  const text = (name: ApiEnvName): string => read(name) || fallbackOf(name);
 
   const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
-  const redisUrl =
-    env['REDIS_SENTINELS'] || env['REDIS_SENTINEL_NAME']
-      ? sentinelTarget(env, problems)
-      : url('REDIS_URL', ['redis:', 'rediss:']);
+  const redisUrl = redisAddress(
+    {
+      REDIS_URL: read('REDIS_URL'),
+      REDIS_SENTINELS: read('REDIS_SENTINELS'),
+      REDIS_SENTINEL_NAME: read('REDIS_SENTINEL_NAME'),
+    },
+    problems,
+    () => url('REDIS_URL', ['redis:', 'rediss:']),
+  );
 
-  let cookieSecret = env['COOKIE_SECRET'] ?? '';
+  let cookieSecret = read('COOKIE_SECRET') ?? '';
   const cookieSecretIsDefault = !cookieSecret;
   if (!cookieSecret) {
     if (production) problems.push('COOKIE_SECRET is required when NODE_ENV=production');
@@ -93,41 +113,45 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     problems.push('COOKIE_SECRET must be at least 32 characters');
   }
 
-  const logLevel = text('LOG_LEVEL', production ? 'info' : 'info');
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
-    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const logLevelRaw = text('LOG_LEVEL');
+  const parsedLogLevel = parseLogLevel(logLevelRaw);
+  if (parsedLogLevel === undefined) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevelRaw}"`);
   }
+  const logLevel = parsedLogLevel ?? 'info';
 
-  const trustProxyRaw = text('TRUST_PROXY', 'loopback');
+  const trustProxyRaw = text('TRUST_PROXY');
   const trustProxy =
     trustProxyRaw === 'true' ? true : trustProxyRaw === 'false' ? false : trustProxyRaw;
 
-  const gradingQueue = text('GRADING_QUEUE', GRADING_QUEUE);
+  const gradingQueue = text('GRADING_QUEUE');
   if (/\s/.test(gradingQueue)) problems.push('GRADING_QUEUE must not contain spaces');
+  const clusterProblem = clusterQueueProblem(redisUrl, gradingQueue);
+  if (clusterProblem) problems.push(`GRADING_QUEUE: ${clusterProblem}`);
 
   const config: ApiConfig = {
     nodeEnv,
     production,
     databaseUrl,
-    databasePoolSize: int('DATABASE_POOL_SIZE', 10, 1, 200),
+    databasePoolSize: int('DATABASE_POOL_SIZE', 1, 200),
     redisUrl,
-    host: text('API_HOST', '127.0.0.1'),
-    port: int('API_PORT', 3000, 0, 65535),
-    opsHost: text('OPS_HOST', '127.0.0.1'),
-    opsPort: int('OPS_PORT', 9100, 0, 65535),
+    host: text('API_HOST'),
+    port: int('API_PORT', 0, 65535),
+    opsHost: text('OPS_HOST'),
+    opsPort: int('OPS_PORT', 0, 65535),
     cookieSecret,
     cookieSecretIsDefault,
     gradingQueue,
-    rateLimitSubmissionsPerMinute: int('RATE_LIMIT_SUBMISSIONS_PER_MINUTE', 10, 0, 100_000),
-    rateLimitIpPerMinute: int('RATE_LIMIT_IP_PER_MINUTE', 3000, 0, 10_000_000),
+    rateLimitSubmissionsPerMinute: int('RATE_LIMIT_SUBMISSIONS_PER_MINUTE', 0, 100_000),
+    rateLimitIpPerMinute: int('RATE_LIMIT_IP_PER_MINUTE', 0, 10_000_000),
     trustProxy,
-    logLevel: logLevel as ApiConfig['logLevel'],
-    reconcileAfterSeconds: int('RECONCILE_AFTER_SECONDS', 60, 1, 86_400),
-    reconcileIntervalSeconds: int('RECONCILE_INTERVAL_SECONDS', 15, 0, 3_600),
-    assignmentCacheSeconds: int('ASSIGNMENT_CACHE_SECONDS', 300, 1, 86_400),
-    localCacheSeconds: int('LOCAL_CACHE_SECONDS', 5, 0, 3_600),
-    sseHeartbeatSeconds: int('SSE_HEARTBEAT_SECONDS', 15, 1, 300),
-    shutdownGraceSeconds: int('SHUTDOWN_GRACE_SECONDS', 10, 0, 300),
+    logLevel,
+    reconcileAfterSeconds: int('RECONCILE_AFTER_SECONDS', 1, 86_400),
+    reconcileIntervalSeconds: int('RECONCILE_INTERVAL_SECONDS', 0, 3_600),
+    assignmentCacheSeconds: int('ASSIGNMENT_CACHE_SECONDS', 1, 86_400),
+    localCacheSeconds: int('LOCAL_CACHE_SECONDS', 0, 3_600),
+    sseHeartbeatSeconds: int('SSE_HEARTBEAT_SECONDS', 1, 300),
+    shutdownGraceSeconds: int('SHUTDOWN_GRACE_SECONDS', 0, 300),
   };
   if (config.port !== 0 && config.port === config.opsPort) {
     problems.push('OPS_PORT must differ from API_PORT');
@@ -136,14 +160,31 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   return config;
 }
 
-/** REDIS_SENTINELS with REDIS_SENTINEL_NAME (and REDIS_URL's password and database, when set). */
-function sentinelTarget(env: NodeJS.ProcessEnv, problems: string[]): string {
-  try {
-    return redisTarget(env);
-  } catch (error) {
-    problems.push((error as Error).message);
-    return '';
+/**
+ * One Redis target from REDIS_URL (one server or a cluster) or from REDIS_SENTINELS with
+ * REDIS_SENTINEL_NAME (and REDIS_URL's password and database, when set). Messages never echo a
+ * password.
+ */
+function redisAddress(
+  env: { REDIS_URL?: string; REDIS_SENTINELS?: string; REDIS_SENTINEL_NAME?: string },
+  problems: string[],
+  plainUrl: () => string,
+): string {
+  if (env.REDIS_SENTINELS || env.REDIS_SENTINEL_NAME) {
+    try {
+      return redisTarget(env);
+    } catch (error) {
+      problems.push((error as Error).message);
+      return '';
+    }
   }
+  if (!isClusterUrl(env.REDIS_URL ?? '')) return plainUrl();
+  try {
+    parseClusterUrl(env.REDIS_URL ?? '');
+  } catch (error) {
+    problems.push(`REDIS_URL: ${(error as Error).message}`);
+  }
+  return env.REDIS_URL ?? '';
 }
 
 export const API_CONFIG = Symbol('API_CONFIG');

@@ -1,9 +1,9 @@
 import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { HealthResponse } from '@koodi/contracts';
-import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE, REDIS } from '../infra/infra.providers';
 import { privateJson, type HttpAnswer } from '../http/http-answer';
+import type { RedisClient } from '@koodi/queue';
 
 const PROBE_TIMEOUT_MS = 2_000;
 
@@ -21,7 +21,7 @@ export class HealthService implements BeforeApplicationShutdown {
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
   ) {}
 
   /** Draining: readiness fails so load balancers stop sending new work here. */

@@ -7,7 +7,8 @@ import { ApiError } from './api-error';
 /** Headers on every API answer (NGINX adds the page-level ones; these hold without it too). */
 export const SECURITY_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'content-security-policy':
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   'referrer-policy': 'no-referrer',
   'cross-origin-resource-policy': 'same-origin',
   'x-frame-options': 'DENY',
@@ -23,34 +24,51 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * Fastify-level plumbing kept out of Nest's per-request pipeline for speed: security headers,
  * the cross-site write check, request metrics and strict JSON parsing.
  */
-export function installHttpHooks(fastify: FastifyInstance, config: ApiConfig, metrics: Metrics): void {
-  const headers = config.production ? { ...SECURITY_HEADERS, 'strict-transport-security': HSTS } : SECURITY_HEADERS;
+export function installHttpHooks(
+  fastify: FastifyInstance,
+  config: ApiConfig,
+  metrics: Metrics,
+): void {
+  // HSTS is a promise that HTTPS works here: send it only on answers that went out over HTTPS (a
+  // school server on plain HTTP must not pin a scheme it cannot serve; browsers ignore it on HTTP).
+  const hsts = config.production;
 
   // JSON only. The body arrives as bytes so invalid UTF-8 is refused instead of silently replaced.
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
-    const bytes = body as Buffer;
-    if (bytes.length === 0) {
-      done(ApiError.badRequest('invalid_json', 'The JSON body is empty.'), undefined);
-      return;
-    }
-    if (!isUtf8(bytes)) {
-      done(ApiError.badRequest('invalid_utf8', 'The body is not valid UTF-8.'), undefined);
-      return;
-    }
-    try {
-      done(null, JSON.parse(bytes.toString('utf8')));
-    } catch {
-      done(ApiError.badRequest('invalid_json', 'The body is not valid JSON.'), undefined);
-    }
-  });
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer' },
+    (_request, body, done) => {
+      const bytes = body as Buffer;
+      if (bytes.length === 0) {
+        done(ApiError.badRequest('invalid_json', 'The JSON body is empty.'), undefined);
+        return;
+      }
+      if (!isUtf8(bytes)) {
+        done(ApiError.badRequest('invalid_utf8', 'The body is not valid UTF-8.'), undefined);
+        return;
+      }
+      try {
+        done(null, JSON.parse(bytes.toString('utf8')));
+      } catch {
+        done(ApiError.badRequest('invalid_json', 'The body is not valid JSON.'), undefined);
+      }
+    },
+  );
 
   fastify.addHook('onRequest', (request, reply, done) => {
-    reply.headers(headers);
+    reply.headers(SECURITY_HEADERS);
+    if (hsts && request.protocol === 'https') reply.header('strict-transport-security', HSTS);
     reply.header('x-request-id', request.id);
     if (request.url.startsWith('/api/docs')) reply.header('content-security-policy', DOCS_CSP);
     if (UNSAFE_METHODS.has(request.method) && isCrossSite(request)) {
-      done(new ApiError(403, 'cross_site_request', 'Cross-site requests may not change anything here.'));
+      done(
+        new ApiError(
+          403,
+          'cross_site_request',
+          'Cross-site requests may not change anything here.',
+        ),
+      );
       return;
     }
     done();
@@ -60,10 +78,18 @@ export function installHttpHooks(fastify: FastifyInstance, config: ApiConfig, me
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     if (reply.statusCode >= 500) {
-      request.log.error({ method: request.method, url: request.url, status: reply.statusCode }, 'request failed');
+      request.log.error(
+        { method: request.method, url: request.url, status: reply.statusCode },
+        'request failed',
+      );
     } else {
       request.log.debug(
-        { method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime },
+        {
+          method: request.method,
+          url: request.url,
+          status: reply.statusCode,
+          ms: reply.elapsedTime,
+        },
         'request completed',
       );
     }
@@ -88,7 +114,9 @@ export function isCrossSite(request: FastifyRequest): boolean {
     const from = new URL(origin);
     const host = String(request.host).toLowerCase();
     // A proxy may pass the Host without its port (NGINX's $host): then compare names only.
-    return host.includes(':') ? from.host.toLowerCase() !== host : from.hostname.toLowerCase() !== host;
+    return host.includes(':')
+      ? from.host.toLowerCase() !== host
+      : from.hostname.toLowerCase() !== host;
   } catch {
     return true;
   }

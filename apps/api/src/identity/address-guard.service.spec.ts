@@ -14,7 +14,10 @@ describe(AddressGuard.name, () => {
     for (let i = 0; i < 300; i++) sut.check(from('10.0.0.1'), now);
     assert.throws(
       () => sut.check(from('10.0.0.1'), now),
-      (error: unknown) => error instanceof ApiError && error.status === 429 && error.headers?.['retry-after'] === '40',
+      (error: unknown) =>
+        error instanceof ApiError &&
+        error.status === 429 &&
+        error.headers?.['retry-after'] === '40',
     );
     sut.check(from('10.0.0.2'), now);
     sut.check(from('10.0.0.1'), now + 60_000);

@@ -1,9 +1,8 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit, type Provider } from '@nestjs/common';
 import { AssignmentRepository, createDataSource, SubmissionRepository, UserRepository } from '@koodi/db';
-import type { Redis } from 'ioredis';
-import { createRedis } from '@koodi/queue';
 import type { DataSource } from 'typeorm';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
+import { createRedis, enforceEvictionPolicy, type RedisClient } from '@koodi/queue';
 
 export const DATA_SOURCE = Symbol('DATA_SOURCE');
 /** Commands (cache, rate limits, locks, queue). */
@@ -14,7 +13,7 @@ export const REDIS = Symbol('REDIS');
 export class ConnectionsCloser implements OnApplicationShutdown {
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
@@ -22,6 +21,19 @@ export class ConnectionsCloser implements OnApplicationShutdown {
       this.dataSource.isInitialized ? this.dataSource.destroy() : Promise.resolve(),
       this.redis.quit().catch(() => this.redis.disconnect()),
     ]);
+  }
+}
+
+/** Refuses to start on a Redis that may evict queued jobs (an `allkeys-*` maxmemory-policy). */
+@Injectable()
+export class EvictionPolicyCheck implements OnModuleInit {
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(REDIS) private readonly redis: RedisClient,
+  ) {}
+
+  onModuleInit(): Promise<void> {
+    return enforceEvictionPolicy(this.redis, this.config.gradingQueue, new Logger('Redis'));
   }
 }
 
@@ -44,7 +56,7 @@ export const infraProviders: Provider[] = [
     provide: REDIS,
     inject: [API_CONFIG],
     useFactory: (config: ApiConfig) => {
-      const redis = createRedis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableAutoPipelining: true });
+      const redis = createRedis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableAutoPipelining: true }, 'api');
       // ioredis reconnects by itself; say so once in a while instead of on every attempt.
       const logger = new Logger('Redis');
       let lastLogged = 0;
@@ -68,4 +80,5 @@ export const infraProviders: Provider[] = [
     useFactory: (ds: DataSource) => new SubmissionRepository(ds),
   },
   ConnectionsCloser,
+  EvictionPolicyCheck,
 ];

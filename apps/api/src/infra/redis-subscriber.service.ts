@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { Redis } from 'ioredis';
-import { createRedis } from '@koodi/queue';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
+import { createRedis, type RedisClient } from '@koodi/queue';
 
 type Listener = (message: string) => void;
 
@@ -10,15 +9,12 @@ type Listener = (message: string) => void;
 export class RedisSubscriber implements OnApplicationShutdown {
   private readonly logger = new Logger(RedisSubscriber.name);
   private readonly listeners = new Map<string, Listener[]>();
-  private readonly connection: Redis;
+  private readonly connection: RedisClient;
   /** Called after a reconnect: messages published meanwhile were missed. */
   private readonly resyncListeners: Array<() => void> = [];
 
   constructor(@Inject(API_CONFIG) config: ApiConfig) {
-    this.connection = createRedis(config.redisUrl, {
-      maxRetriesPerRequest: null,
-      lazyConnect: true,
-    });
+    this.connection = createRedis(config.redisUrl, { maxRetriesPerRequest: null }, 'api-subscriber');
     this.connection.on('message', (channel: string, message: string) => {
       for (const listener of this.listeners.get(channel) ?? []) {
         try {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SubmissionRepository } from '@koodi/db';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { GradingQueue, type GradingQueuePort } from '../submissions/grading-queue.service';
 
 /** Prometheus metrics of one replica, served on the ops port. */
@@ -8,6 +8,8 @@ import { GradingQueue, type GradingQueuePort } from '../submissions/grading-queu
 export class Metrics {
   readonly registry = new Registry();
   private readonly requestSeconds: Histogram<'method' | 'route' | 'status'>;
+  private readonly reconciledSubmissions: Counter<'outcome'>;
+  private readonly reconcilerRuns: Counter;
 
   constructor(submissions: SubmissionRepository, @Inject(GradingQueue) queue: GradingQueuePort) {
     collectDefaultMetrics({ register: this.registry, prefix: 'koodi_api_' });
@@ -16,6 +18,20 @@ export class Metrics {
       help: 'HTTP request latency by route and status',
       labelNames: ['method', 'route', 'status'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [this.registry],
+    });
+    // One replica per round holds the reconciler's lock, so these sum across replicas.
+    this.reconciledSubmissions = new Counter({
+      name: 'koodi_api_reconciled_submissions_total',
+      help: 'Submissions the reconciler acted on: requeued (job lost), gave_up (past the attempts), joined (duplicate finalized)',
+      labelNames: ['outcome'],
+      registers: [this.registry],
+    });
+    for (const outcome of ['requeued', 'gave_up', 'joined'])
+      this.reconciledSubmissions.inc({ outcome }, 0);
+    this.reconcilerRuns = new Counter({
+      name: 'koodi_api_reconciler_runs_total',
+      help: 'Reconciler rounds this replica ran',
       registers: [this.registry],
     });
     // The gauges below are read from Postgres and Redis when scraped: every replica reports
@@ -28,7 +44,8 @@ export class Metrics {
       async collect() {
         const counts = await submissions.countByStatus();
         this.reset();
-        for (const status of ['queued', 'grading', 'passed', 'failed', 'error']) this.set({ status }, counts[status] ?? 0);
+        for (const status of ['queued', 'grading', 'passed', 'failed', 'error'])
+          this.set({ status }, counts[status] ?? 0);
       },
     });
     new Gauge({
@@ -55,7 +72,11 @@ export class Metrics {
       async collect() {
         const latency = await submissions.gradingLatencySeconds(300);
         this.reset();
-        for (const [quantile, value] of [['0.5', latency.p50], ['0.9', latency.p90], ['0.99', latency.p99]] as const) {
+        for (const [quantile, value] of [
+          ['0.5', latency.p50],
+          ['0.9', latency.p90],
+          ['0.99', latency.p99],
+        ] as const) {
           if (value !== null) this.set({ quantile }, value);
         }
       },
@@ -68,6 +89,13 @@ export class Metrics {
         this.set((await submissions.gradingLatencySeconds(300)).count);
       },
     });
+  }
+
+  reconciled(report: { requeued: number; failed: number; joined: number }): void {
+    this.reconcilerRuns.inc();
+    this.reconciledSubmissions.inc({ outcome: 'requeued' }, report.requeued);
+    this.reconciledSubmissions.inc({ outcome: 'gave_up' }, report.failed);
+    this.reconciledSubmissions.inc({ outcome: 'joined' }, report.joined);
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {

@@ -3,14 +3,23 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { isFinalStatus, MAX_GRADING_ATTEMPTS, type SubmissionView } from '@koodi/contracts';
 import type { AssignmentEntity } from '@koodi/db';
-import { createAssignment, queuedIds, sha256, simulateVerdict, startTestApi, Student, type TestApi } from '../testing/api-harness';
+import {
+  createAssignment,
+  queuedIds,
+  sha256,
+  simulateVerdict,
+  startTestApi,
+  Student,
+  type TestApi,
+} from '../testing/api-harness';
+import { Metrics } from '../ops/metrics.service';
 import { Reconciler } from './reconciler.service';
 
 const code = () => `def hello():\n    return "Hello"  # ${randomUUID()}\n`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** HOSTILE 21: Redis restarted mid-flow and lost the queue; Postgres still knows what is owed. */
-describe('reconciler (HOSTILE 21)', () => {
+/** docs/SECURITY.md case 21: Redis restarted mid-flow and lost the queue; Postgres still knows what is owed. */
+describe('reconciler (case 21)', () => {
   let api: TestApi;
   let sut: Reconciler;
 
@@ -19,6 +28,17 @@ describe('reconciler (HOSTILE 21)', () => {
     sut = api.app.get(Reconciler);
   });
   after(() => api.close());
+
+  /** The counter as the ops port's /metrics would show it. */
+  async function reconciled(outcome: string): Promise<number> {
+    const text = await api.app.get(Metrics).registry.metrics();
+    const line = new RegExp(
+      `^koodi_api_reconciled_submissions_total\\{outcome="${outcome}"\\} (\\d+)$`,
+      'm',
+    ).exec(text);
+    assert.ok(line, `no koodi_api_reconciled_submissions_total{outcome="${outcome}"} in\n${text}`);
+    return Number(line[1]);
+  }
 
   async function submitMany(assignment: AssignmentEntity, count: number): Promise<string[]> {
     const ids: string[] = [];
@@ -38,8 +58,10 @@ describe('reconciler (HOSTILE 21)', () => {
     await api.redis.del(api.config.gradingQueue);
     await sleep(1_100);
 
+    const before = await reconciled('requeued');
     const report = await sut.runOnce([assignment.id]);
     assert.equal(report.requeued, 5);
+    assert.equal((await reconciled('requeued')) - before, 5);
     assert.deepEqual((await queuedIds(api)).sort(), [...ids].sort());
 
     // Nothing is queued twice while the jobs wait.
@@ -73,8 +95,10 @@ describe('reconciler (HOSTILE 21)', () => {
     for (let i = 0; i < MAX_GRADING_ATTEMPTS; i++) await api.submissions.markGrading(id);
     await api.redis.del(api.config.gradingQueue);
     await sleep(1_100);
+    const before = await reconciled('gave_up');
     const report = await sut.runOnce([assignment.id]);
     assert.equal(report.failed, 1);
+    assert.equal((await reconciled('gave_up')) - before, 1);
     const row = (await api.submissions.findById(id))!;
     assert.equal(row.status, 'error');
     assert.equal(row.verdict, 'internal_error');
@@ -84,7 +108,8 @@ describe('reconciler (HOSTILE 21)', () => {
   it('gives a joined submission the verdict of the row it joined when that ended first', async () => {
     const assignment = await createAssignment(api);
     const shared = code();
-    const first = (await new Student(api.url).submit(assignment.id, { code: shared })).body as SubmissionView;
+    const first = (await new Student(api.url).submit(assignment.id, { code: shared }))
+      .body as SubmissionView;
     await simulateVerdict(api, first.id, 'passed');
     // A join that committed just after that verdict: nothing will ever grade it.
     const late = await api.submissions.insertQueued({
@@ -102,5 +127,26 @@ describe('reconciler (HOSTILE 21)', () => {
     const row = (await api.submissions.findById(late.id))!;
     assert.equal(row.status, 'passed');
     assert.equal(row.verdict, 'passed');
+  });
+
+  it('case 36: a submission that joined one ending memory_limit is queued again, not given that verdict', async () => {
+    const assignment = await createAssignment(api);
+    const shared = code();
+    const first = (await new Student(api.url).submit(assignment.id, { code: shared })).body as SubmissionView;
+    const joined = (await new Student(api.url).submit(assignment.id, { code: shared })).body as SubmissionView;
+    assert.equal((await api.submissions.findById(joined.id))!.duplicateOf, first.id);
+    await api.redis.del(api.config.gradingQueue);
+
+    await simulateVerdict(api, first.id, 'memory_limit');
+    const left = (await api.submissions.findById(joined.id))!;
+    assert.equal(left.status, 'queued');
+    assert.equal(left.duplicateOf, null);
+    await sleep(1_100);
+    const report = await sut.runOnce([assignment.id]);
+
+    assert.equal(report.requeued, 1);
+    assert.deepEqual(await queuedIds(api), [joined.id]);
+    await simulateVerdict(api, joined.id, 'passed');
+    assert.equal((await api.submissions.findById(joined.id))!.verdict, 'passed');
   });
 });

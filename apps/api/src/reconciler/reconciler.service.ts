@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { type Feedback, MAX_GRADING_ATTEMPTS } from '@koodi/contracts';
 import { type ChangedSubmission, SubmissionRepository } from '@koodi/db';
-import { Redis } from 'ioredis';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { publishGraded } from '../events/publish-submission-events';
 import { REDIS } from '../infra/infra.providers';
+import { Metrics } from '../ops/metrics.service';
 import { GradingQueue, type GradingQueuePort } from '../submissions/grading-queue.service';
+import type { RedisClient } from '@koodi/queue';
 
 export interface ReconcileReport {
   requeued: number;
@@ -15,7 +22,8 @@ export interface ReconcileReport {
 }
 
 const GAVE_UP: Feedback = {
-  summary: 'This submission could not be graded because of a problem on our side. It costs you nothing: submit again.',
+  summary:
+    'This submission could not be graded because of a problem on our side. It costs you nothing: submit again.',
   tests: [],
   output: '',
   outputTruncated: false,
@@ -35,9 +43,10 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly submissions: SubmissionRepository,
     @Inject(GradingQueue) private readonly queue: GradingQueuePort,
+    private readonly metrics: Metrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -62,11 +71,18 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     const ttl = Math.max(1000, this.config.reconcileIntervalSeconds * 1000 - 500);
     if ((await this.redis.set(lockKey, this.token, 'PX', ttl, 'NX')) !== 'OK') return;
     const report = await this.runOnce();
-    if (report.requeued || report.failed || report.joined) this.logger.log(`reconciled ${JSON.stringify(report)}`);
+    if (report.requeued || report.failed || report.joined)
+      this.logger.log(`reconciled ${JSON.stringify(report)}`);
   }
 
-  /** One pass; `assignmentIds` narrows it (tests share a database with others). */
+  /** One pass, counted in the metrics; `assignmentIds` narrows it (tests share a database with others). */
   async runOnce(assignmentIds?: string[]): Promise<ReconcileReport> {
+    const report = await this.reconcile(assignmentIds);
+    this.metrics.reconciled(report);
+    return report;
+  }
+
+  private async reconcile(assignmentIds?: string[]): Promise<ReconcileReport> {
     const report: ReconcileReport = { requeued: 0, failed: 0, joined: 0 };
     if (!assignmentIds) {
       const joined = await this.submissions.finalizeJoined();

@@ -19,7 +19,7 @@ function freePort(): Promise<number> {
   });
 }
 
-/** A Redis of this test's own, without persistence: a restart loses everything, as in HOSTILE 21. */
+/** A Redis of this test's own, without persistence: a restart loses everything, as in docs/SECURITY.md case 21. */
 function startRedis(port: number): ChildProcess {
   return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
@@ -41,7 +41,7 @@ async function redisUp(url: string): Promise<void> {
   }, 10_000);
 }
 
-describe('a real Redis restart mid-flow (HOSTILE 21)', () => {
+describe('a real Redis restart mid-flow (case 21)', () => {
   let port: number;
   let redisUrl: string;
   let redis: ChildProcess;

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GRADE_SUBMISSION, type GradeSubmissionJob } from '@koodi/contracts';
-import { JsonQueueSerializer, QueueInspector, queueKeys } from '@koodi/queue';
-import { Redis } from 'ioredis';
+import { JsonQueueSerializer, QueueInspector, queueKeys, type RedisClient } from '@koodi/queue';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { REDIS } from '../infra/infra.providers';
 
@@ -31,7 +30,7 @@ export class GradingQueue implements GradingQueuePort {
 
   constructor(
     @Inject(API_CONFIG) config: ApiConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
   ) {
     this.inspector = new QueueInspector(redis, config.gradingQueue);
     this.keys = queueKeys(config.gradingQueue);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import { REDIS } from '../infra/infra.providers';
+import type { RedisClient } from '@koodi/queue';
 
 export interface RateDecision {
   allowed: boolean;
@@ -13,7 +13,7 @@ export interface RateDecision {
 export class RateLimiter {
   private readonly logger = new Logger(RateLimiter.name);
 
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
 
   /**
    * Fails open: while Redis is unreachable a submission is still written (the reconciler
@@ -22,7 +22,8 @@ export class RateLimiter {
   async hit(subject: string, perMinute: number, now = Date.now()): Promise<RateDecision> {
     if (perMinute === 0) return { allowed: true, retryAfterSeconds: 0 };
     const window = Math.floor(now / 60_000);
-    const key = `ratelimit:${subject}:${window}`;
+    // One hash tag per subject: its MULTI stays on one Redis Cluster slot, subjects spread out.
+    const key = `ratelimit:{${subject}}:${window}`;
     let count: number;
     try {
       const results = await this.redis.multi().incr(key).pexpire(key, 61_000, 'NX').exec();

@@ -7,10 +7,10 @@ import { createAssignment, startTestApi, Student, type TestApi } from '../testin
 type ErrorBody = { error: { code: string; message: string } };
 
 /**
- * HOSTILE 16 and 29: every malformed submission gets a 400 or 413 with a clear message, and
+ * docs/SECURITY.md cases 16 and 29: every malformed submission gets a 400 or 413 with a clear message, and
  * nothing is stored half-way: the student's history stays empty and nothing is queued.
  */
-describe('submission validation (HOSTILE 16, 29)', () => {
+describe('submission validation (cases 16, 29)', () => {
   let api: TestApi;
   let assignment: AssignmentEntity;
 

@@ -1,36 +1,45 @@
 import type { SubmissionHistoryItem, SubmissionView } from '@koodi/contracts';
-import type { SubmissionEntity } from '@koodi/db';
+import type { SubmissionEntity, SubmissionHistoryRow } from '@koodi/db';
+import { describeSubmission, historyLabel } from './submission-text';
 
 const iso = (date: Date | string | null | undefined): string | null =>
   date ? new Date(date).toISOString() : null;
 
 /** What the owner sees of a submission; never the code of anyone else, never hidden tests. */
-export function toSubmissionView(row: SubmissionEntity, queuePosition: number | null): SubmissionView {
+export function toSubmissionView(
+  row: SubmissionEntity,
+  queuePosition: number | null,
+): SubmissionView {
   const feedback = row.feedback;
-  return {
-    id: row.id,
-    assignmentId: row.assignmentId,
+  const described = {
     status: row.status,
     verdict: row.verdict,
     summary: feedback?.summary ?? null,
+    queuePosition: row.status === 'queued' ? queuePosition : null,
+    location: feedback?.location ?? null,
+  };
+  return {
+    ...described,
+    id: row.id,
+    assignmentId: row.assignmentId,
     tests: feedback?.tests ?? [],
     output: feedback?.output ?? '',
     outputTruncated: feedback?.outputTruncated ?? false,
-    location: feedback?.location ?? null,
-    queuePosition: row.status === 'queued' ? queuePosition : null,
     createdAt: iso(row.createdAt)!,
     startedAt: iso(row.startedAt),
     gradedAt: iso(row.gradedAt),
     gradingMs: row.gradingMs,
+    ...describeSubmission(described),
   };
 }
 
-export function toHistoryItem(row: SubmissionEntity): SubmissionHistoryItem {
+export function toHistoryItem(row: SubmissionHistoryRow): SubmissionHistoryItem {
   return {
     id: row.id,
     status: row.status,
     verdict: row.verdict,
-    summary: row.feedback?.summary ?? null,
+    summary: row.summary,
     createdAt: iso(row.createdAt)!,
+    label: historyLabel(row.status, row.verdict),
   };
 }

@@ -1,7 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { apiRoutes, type SubmissionHistoryItem, type SubmissionView } from '@koodi/contracts';
+import {
+  apiRoutes,
+  type MeResponse,
+  type SubmissionHistoryItem,
+  type SubmissionView,
+} from '@koodi/contracts';
 import type { AssignmentEntity } from '@koodi/db';
 import {
   createAssignment,
@@ -57,7 +62,8 @@ describe('submissions over HTTP', () => {
 
   it('allows one submission in flight: 409 names it', async () => {
     const student = new Student(api.url);
-    const first = (await student.submit(assignment.id, { code: uniqueCode() })).body as SubmissionView;
+    const first = (await student.submit(assignment.id, { code: uniqueCode() }))
+      .body as SubmissionView;
     const { status, body } = await student.submit(assignment.id, { code: uniqueCode() });
     assert.equal(status, 409);
     assert.equal((body as ErrorBody).error.code, 'submission_in_flight');
@@ -86,7 +92,8 @@ describe('submissions over HTTP', () => {
 
   it('reuses a final verdict for the same code from another student: 200 at once, no new job', async () => {
     const code = uniqueCode();
-    const first = (await new Student(api.url).submit(assignment.id, { code })).body as SubmissionView;
+    const first = (await new Student(api.url).submit(assignment.id, { code }))
+      .body as SubmissionView;
     await simulateVerdict(api, first.id, 'passed');
     const before = await api.redis.llen(api.config.gradingQueue);
 
@@ -100,11 +107,15 @@ describe('submissions over HTTP', () => {
     assert.deepEqual(copy.tests, [{ name: 'test_hello', outcome: 'passed', message: '' }]);
     assert.equal(await api.redis.llen(api.config.gradingQueue), before);
     assert.equal((await other.me()).points >= 100, true);
+    const me = (await other.json<MeResponse>(apiRoutes.me())).body;
+    assert.ok(me.solved.includes(assignment.id));
+    assert.ok(assignment.id in me.nextAfter, 'every assignment of the course has an entry');
   });
 
   it('joins an identical submission in flight: no job of its own, the same verdict', async () => {
     const code = uniqueCode();
-    const first = (await new Student(api.url).submit(assignment.id, { code })).body as SubmissionView;
+    const first = (await new Student(api.url).submit(assignment.id, { code }))
+      .body as SubmissionView;
     const jobs = await queuedIds(api);
 
     const other = new Student(api.url);
@@ -119,11 +130,18 @@ describe('submissions over HTTP', () => {
     const after = await other.json<SubmissionView>(apiRoutes.submission(joined.id));
     assert.equal(after.body.status, 'failed');
     assert.equal(after.body.verdict, 'tests_failed');
+    // The student-facing words come with the view, worded by the API.
+    assert.equal(joined.title, 'Waiting to be graded');
+    assert.equal(after.body.title, 'Not yet — some tests failed');
+    assert.equal(after.body.detail, after.body.summary);
+    const history = await other.json<SubmissionHistoryItem[]>(apiRoutes.submissions(assignment.id));
+    assert.equal(history.body.find((item) => item.id === joined.id)?.label, 'Some tests failed');
   });
 
   it('never reuses an infrastructure error: identical code is graded again', async () => {
     const code = uniqueCode();
-    const first = (await new Student(api.url).submit(assignment.id, { code })).body as SubmissionView;
+    const first = (await new Student(api.url).submit(assignment.id, { code }))
+      .body as SubmissionView;
     await simulateVerdict(api, first.id, 'internal_error');
     const { status, body } = await new Student(api.url).submit(assignment.id, { code });
     assert.equal(status, 202);
@@ -140,13 +158,18 @@ describe('submissions over HTTP', () => {
     assert.equal(first.status, 202);
     assert.equal(retry.status, 202);
     assert.equal((retry.body as SubmissionView).id, (first.body as SubmissionView).id);
-    assert.equal((await queuedIds(api)).filter((id) => id === (first.body as SubmissionView).id).length, 1);
+    assert.equal(
+      (await queuedIds(api)).filter((id) => id === (first.body as SubmissionView).id).length,
+      1,
+    );
 
     await simulateVerdict(api, (first.body as SubmissionView).id, 'passed');
     const later = await student.submit(assignment.id, { code }, { 'idempotency-key': key });
     assert.equal(later.status, 200);
     assert.equal((later.body as SubmissionView).id, (first.body as SubmissionView).id);
-    const history = await student.json<SubmissionHistoryItem[]>(apiRoutes.submissions(assignment.id));
+    const history = await student.json<SubmissionHistoryItem[]>(
+      apiRoutes.submissions(assignment.id),
+    );
     assert.equal(history.body.length, 1);
   });
 
@@ -154,25 +177,35 @@ describe('submissions over HTTP', () => {
     const student = new Student(api.url);
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const view = (await student.submit(assignment.id, { code: uniqueCode() })).body as SubmissionView;
+      const view = (await student.submit(assignment.id, { code: uniqueCode() }))
+        .body as SubmissionView;
       await simulateVerdict(api, view.id, 'tests_failed');
       ids.push(view.id);
     }
-    const { status, body, response } = await student.json<SubmissionHistoryItem[]>(apiRoutes.submissions(assignment.id));
+    const { status, body, response } = await student.json<SubmissionHistoryItem[]>(
+      apiRoutes.submissions(assignment.id),
+    );
     assert.equal(status, 200);
     assert.equal(response.headers.get('cache-control'), 'private, no-store');
-    assert.deepEqual(body.map((item) => item.id), ids.reverse());
+    assert.deepEqual(
+      body.map((item) => item.id),
+      ids.reverse(),
+    );
     assert.equal(body[0].verdict, 'tests_failed');
-    const stranger = await new Student(api.url).json<SubmissionHistoryItem[]>(apiRoutes.submissions(assignment.id));
+    const stranger = await new Student(api.url).json<SubmissionHistoryItem[]>(
+      apiRoutes.submissions(assignment.id),
+    );
     assert.deepEqual(stranger.body, []);
   });
 
-  it('rate-limits one student: 429 with Retry-After, other students unaffected (HOSTILE 26)', async () => {
+  it('rate-limits one student: 429 with Retry-After, other students unaffected (case 26)', async () => {
     const student = new Student(api.url);
     const statuses: number[] = [];
     let limited: { response: Response; body: unknown } | undefined;
     for (let i = 0; i < 7; i++) {
-      const { status, response, body } = await student.submit(assignment.id, { code: uniqueCode() });
+      const { status, response, body } = await student.submit(assignment.id, {
+        code: uniqueCode(),
+      });
       statuses.push(status);
       if (status === 429) limited = { response, body };
     }
@@ -180,6 +213,9 @@ describe('submissions over HTTP', () => {
     const retryAfter = Number(limited!.response.headers.get('retry-after'));
     assert.ok(retryAfter >= 1 && retryAfter <= 60);
     assert.equal((limited!.body as ErrorBody).error.code, 'rate_limited');
-    assert.equal((await new Student(api.url).submit(assignment.id, { code: uniqueCode() })).status, 202);
+    assert.equal(
+      (await new Student(api.url).submit(assignment.id, { code: uniqueCode() })).status,
+      202,
+    );
   });
 });

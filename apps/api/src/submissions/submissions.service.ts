@@ -14,7 +14,6 @@ import {
   SubmissionRepository,
 } from '@koodi/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Redis } from 'ioredis';
 import { AssignmentsService } from '../assignments/assignments.service';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { publishGraded } from '../events/publish-submission-events';
@@ -27,6 +26,7 @@ import { SolvedCache } from '../me/solved-cache.service';
 import { GradingQueue, type GradingQueuePort } from './grading-queue.service';
 import { RateLimiter } from './rate-limiter.service';
 import { toHistoryItem, toSubmissionView } from './submission-view';
+import type { RedisClient } from '@koodi/queue';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -47,11 +47,11 @@ export class SubmissionsService {
     private readonly rateLimiter: RateLimiter,
     @Inject(GradingQueue) private readonly queue: GradingQueuePort,
     private readonly solvedCache: SolvedCache,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
   ) {}
 
   /**
-   * DESIGN "The grading path", step 1: validate; reuse a final student verdict at once (200);
+   * docs/ARCHITECTURE.md "The grading path", step 1: validate; reuse a final student verdict at once (200);
    * join an identical submission in flight (202, no job); otherwise write the row, then queue
    * its id (202). A failed push leaves the row queued for the reconciler.
    */

@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { ChangedSubmission, NewSubmission, SubmissionEntity, VerdictToCommit } from '@koodi/db';
+import {
+  isCopyable,
+  type ChangedSubmission,
+  type NewSubmission,
+  type SubmissionEntity,
+  type SubmissionHistoryRow,
+  type VerdictToCommit,
+} from '@koodi/db';
 import { isStudentFinal, statusOfVerdict } from '@koodi/contracts';
+
+const copyableFinal = (row: SubmissionEntity): boolean =>
+  isStudentFinal(row.status) && row.verdict !== null && isCopyable({ verdict: row.verdict, slotIntact: row.slotIntact });
 
 const uniqueViolation = (constraint: string) =>
   Object.assign(new Error(`duplicate key value violates unique constraint "${constraint}"`), { code: '23505', constraint });
@@ -15,9 +25,9 @@ export class FakeSubmissionRepository {
     }
     const same = this.rows
       .filter((row) => row.assignmentId === submission.assignmentId && row.assignmentVersion === submission.assignmentVersion && row.codeSha256 === submission.codeSha256)
-      .filter((row) => isStudentFinal(row.status) || (!row.duplicateOf && (row.status === 'queued' || row.status === 'grading')));
-    const source = same.find((row) => isStudentFinal(row.status)) ?? same[0];
-    const final = source && isStudentFinal(source.status);
+      .filter((row) => copyableFinal(row) || (!row.duplicateOf && (row.status === 'queued' || row.status === 'grading')));
+    const source = same.find(copyableFinal) ?? same[0];
+    const final = source && copyableFinal(source);
     if (!final && this.rows.some((row) => row.userId === submission.userId && (row.status === 'queued' || row.status === 'grading'))) {
       throw uniqueViolation('submissions_one_in_flight_per_user_idx');
     }
@@ -38,14 +48,26 @@ export class FakeSubmissionRepository {
       startedAt: final ? new Date() : null,
       gradedAt: final ? new Date() : null,
       gradingMs: final ? 0 : null,
+      slotIntact: true,
     } as SubmissionEntity;
     this.rows.push(row);
     return { ...row };
   }
 
   async commitVerdict(id: string, result: VerdictToCommit): Promise<ChangedSubmission[]> {
-    const changed = this.rows.filter((row) => (row.id === id || row.duplicateOf === id) && (row.status === 'queued' || row.status === 'grading'));
-    for (const row of changed) Object.assign(row, { status: statusOfVerdict(result.verdict), verdict: result.verdict, feedback: result.feedback, gradedAt: new Date() });
+    const share = isCopyable(result);
+    const inFlight = (row: SubmissionEntity) => row.status === 'queued' || row.status === 'grading';
+    if (!share) for (const row of this.rows) if (row.duplicateOf === id && inFlight(row)) row.duplicateOf = null;
+    const changed = this.rows.filter((row) => (row.id === id || (share && row.duplicateOf === id)) && inFlight(row));
+    for (const row of changed) {
+      Object.assign(row, {
+        status: statusOfVerdict(result.verdict),
+        verdict: result.verdict,
+        feedback: result.feedback,
+        gradedAt: new Date(),
+        slotIntact: result.slotIntact !== false,
+      });
+    }
     return changed.map((row) => ({ id: row.id, userId: row.userId, status: row.status }));
   }
 
@@ -55,6 +77,10 @@ export class FakeSubmissionRepository {
       if ((id && row.id !== id) || !row.duplicateOf || (row.status !== 'queued' && row.status !== 'grading')) continue;
       const source = this.rows.find((candidate) => candidate.id === row.duplicateOf);
       if (!source || source.status === 'queued' || source.status === 'grading') continue;
+      if (!copyableFinal(source)) {
+        row.duplicateOf = null;
+        continue;
+      }
       Object.assign(row, { status: source.status, verdict: source.verdict, feedback: source.feedback });
       changed.push({ id: row.id, userId: row.userId, status: row.status });
     }
@@ -79,7 +105,18 @@ export class FakeSubmissionRepository {
     return this.rows.find((row) => row.userId === userId && row.idempotencyKey === key) ?? null;
   }
 
-  async historyFor(userId: string, assignmentId: string): Promise<SubmissionEntity[]> {
-    return this.rows.filter((row) => row.userId === userId && row.assignmentId === assignmentId).reverse();
+  async historyFor(userId: string, assignmentId: string): Promise<SubmissionHistoryRow[]> {
+    return this.rows
+      .filter((row) => row.userId === userId && row.assignmentId === assignmentId)
+      .reverse()
+      .map((row) => ({
+        id: row.id,
+        assignmentId: row.assignmentId,
+        status: row.status,
+        verdict: row.verdict,
+        summary: row.feedback?.summary ?? null,
+        createdAt: row.createdAt,
+        gradedAt: row.gradedAt,
+      }));
   }
 }

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { ConsoleLogger, type INestMicroservice } from '@nestjs/common';
+import type { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MAX_GRADING_ATTEMPTS, type GradeSubmissionJob } from '@koodi/contracts';
 import { RedisListServer } from '@koodi/queue';
-import { logLevelsFrom, type GraderConfig } from './config/grader.config';
+import type { GraderConfig } from './config/grader.config';
 import { GraderModule, type GraderOverrides } from './grader.module';
 import { GradingService } from './grading/grading.service';
+import { JsonLogger } from './logging/json.logger';
 
 export interface Grader {
   app: INestMicroservice;
@@ -16,11 +17,15 @@ export interface Grader {
  * Builds the grader: a Nest microservice whose transport takes jobs from the Redis list, as many
  * at a time as there are sandbox slots. `app.listen()` starts it (and runs the init hooks; do not call `init()` as well).
  */
-export async function createGrader(config: GraderConfig, overrides: GraderOverrides = {}): Promise<Grader> {
+export async function createGrader(
+  config: GraderConfig,
+  overrides: GraderOverrides = {},
+): Promise<Grader> {
+  const consumerId = consumerIdOf(config.graderId);
   const server = new RedisListServer({
     redisUrl: config.redisUrl,
     queue: config.gradingQueue,
-    consumerId: consumerIdOf(config.graderId),
+    consumerId,
     concurrency: config.slots,
     heartbeatTtlMs: config.heartbeatTtlMs,
     maxAttempts: MAX_GRADING_ATTEMPTS,
@@ -32,7 +37,8 @@ export async function createGrader(config: GraderConfig, overrides: GraderOverri
   });
   const app = await NestFactory.createMicroservice(GraderModule.register(config, overrides), {
     strategy: server,
-    logger: new ConsoleLogger('Grader', { logLevels: logLevelsFrom(config.logLevel) }),
+    // Every line names the consumer, so a fleet's logs can be told apart.
+    logger: overrides.logger ?? JsonLogger.create(config.logLevel, { consumer: consumerId }),
     bufferLogs: false,
   });
   return { app, server };

@@ -1,8 +1,16 @@
-import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { Redis } from 'ioredis';
-import { createRedis } from '@koodi/queue';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type LoggerService,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AssignmentRepository, createDataSource, SubmissionRepository } from '@koodi/db';
+import { createRedis, enforceEvictionPolicy, type RedisClient } from '@koodi/queue';
 import { SandboxPool } from '@koodi/sandbox';
 import { GRADER_CONFIG, type GraderConfig } from './config/grader.config';
 import { AssignmentTestsCache, type AssignmentSource } from './grading/assignment-tests.cache';
@@ -25,6 +33,8 @@ export interface GraderOverrides {
   submissions?: (real: SubmissionStore) => SubmissionStore;
   assignments?: (real: AssignmentSource) => AssignmentSource;
   retryPolicy?: RetryPolicy;
+  /** Where log lines go instead of JSON on stdout. */
+  logger?: LoggerService;
 }
 
 /** Starts the sandbox pool with the app and closes what the grader holds, in order, at shutdown. */
@@ -33,12 +43,14 @@ class GraderResources implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(GRADER_CONFIG) private readonly config: GraderConfig,
     @Inject(SANDBOX) private readonly sandbox: SandboxRunner,
-    @Inject(REDIS_PUBLISHER) private readonly redis: Redis,
+    @Inject(REDIS_PUBLISHER) private readonly redis: RedisClient,
     private readonly dataSource: DataSource,
     private readonly metrics: GraderMetrics,
   ) {}
 
   async onModuleInit(): Promise<void> {
+    // Before any sandbox starts: a Redis that may evict queued jobs ends the process here.
+    await enforceEvictionPolicy(this.redis, this.config.gradingQueue, new Logger('Redis'));
     await this.sandbox.start?.();
     this.metrics.setSlots(this.sandbox.stats?.().slots ?? this.config.slots);
     const stats = this.sandbox.stats?.bind(this.sandbox);
@@ -83,19 +95,20 @@ export class GraderModule {
           provide: AssignmentTestsCache,
           useFactory: (dataSource: DataSource) => {
             const real = new AssignmentRepository(dataSource);
-            return new AssignmentTestsCache(overrides.assignments ? overrides.assignments(real) : real);
+            return new AssignmentTestsCache(
+              overrides.assignments ? overrides.assignments(real) : real,
+            );
           },
           inject: [DataSource],
         },
         {
           provide: REDIS_PUBLISHER,
           // Few retries per command: an event that cannot go out should not hold a slot for long.
-          useFactory: () =>
-            createRedis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }, `grader-events-${config.graderId}`),
+          useFactory: () => createRedis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }, `grader-events-${config.graderId}`),
         },
         {
           provide: SubmissionEventsPublisher,
-          useFactory: (redis: Redis) => new RedisSubmissionEventsPublisher(redis),
+          useFactory: (redis: RedisClient) => new RedisSubmissionEventsPublisher(redis),
           inject: [REDIS_PUBLISHER],
         },
         {

@@ -21,7 +21,7 @@ export async function startGraderProcess(env: Record<string, string>, startTimeo
       REDIS_URL: redisUrl(),
       GRADER_SLOTS: '1',
       OPS_PORT: '0',
-      LOG_LEVEL: 'log',
+      LOG_LEVEL: 'info',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

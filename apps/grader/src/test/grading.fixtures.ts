@@ -11,8 +11,8 @@ import {
   type AssignmentEntity,
   type SubmissionEntity,
 } from '@koodi/db';
-import { RedisListClient } from '@koodi/queue';
-import { Redis } from 'ioredis';
+import { createRedis, RedisListClient, type RedisClient } from '@koodi/queue';
+import { Cluster } from 'ioredis';
 import { loadGraderConfig, type GraderConfig } from '../app/config/grader.config';
 
 export const HELLO_TESTS = `import unittest
@@ -70,27 +70,33 @@ export class GradingFixtures {
   readonly assignments: AssignmentRepository;
   readonly submissions: SubmissionRepository;
   readonly client: RedisListClient;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
 
-  private constructor(dataSource: DataSource, readonly queue: string) {
+  private constructor(
+    dataSource: DataSource,
+    readonly queue: string,
+    url: string,
+  ) {
     this.dataSource = dataSource;
     this.users = new UserRepository(dataSource);
     this.assignments = new AssignmentRepository(dataSource);
     this.submissions = new SubmissionRepository(dataSource);
-    this.client = new RedisListClient({ redisUrl: redisUrl(), queue });
-    this.redis = new Redis(redisUrl(), { lazyConnect: true });
+    this.client = new RedisListClient({ redisUrl: url, queue });
+    this.redis = createRedis(url, { maxRetriesPerRequest: 1 });
   }
 
-  static async open(queue: string): Promise<GradingFixtures> {
+  /** `url` defaults to the test run's Redis; a `redis+cluster://` URL works as well. */
+  static async open(queue: string, url = redisUrl()): Promise<GradingFixtures> {
     const dataSource = await createDataSource({ url: databaseUrl(), poolSize: 3, applicationName: 'grader-tests' }).initialize();
-    return new GradingFixtures(dataSource, queue);
+    return new GradingFixtures(dataSource, queue, url);
   }
 
   async close(): Promise<void> {
     await this.client.close();
     // Only this file's keys: the queue and what the transport derived from its name.
     await this.redis.connect().catch(() => undefined);
-    const keys = await this.redis.keys(`${this.queue}*`);
+    // KEYS on a cluster asks one random node; a test cluster is thrown away whole instead.
+    const keys = this.redis instanceof Cluster ? [] : await this.redis.keys(`${this.queue}*`);
     if (keys.length > 0) await this.redis.del(...keys);
     this.redis.disconnect();
     await this.dataSource.destroy();

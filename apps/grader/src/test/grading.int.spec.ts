@@ -23,7 +23,7 @@ describe(`${GradingService.name} through the real queue, sandbox and database`, 
 
   before(async () => {
     fixtures = await GradingFixtures.open(queue);
-    // A short lease, so a job longer than the lease itself is exercised (HOSTILE 20).
+    // A short lease, so a job longer than the lease itself is exercised (docs/SECURITY.md case 20).
     grader = await createGrader(testConfig(queue, { heartbeatTtlMs: 1_500 }));
     await grader.app.listen();
     subscriber = new Redis(redisUrl());
@@ -81,6 +81,36 @@ describe(`${GradingService.name} through the real queue, sandbox and database`, 
     assert.equal(row.status, 'failed');
   });
 
+  // docs/SECURITY.md, cases 40 and 41: output PostgreSQL's jsonb would refuse, and forged result
+  // lines by the tens of thousands, still end in one stored verdict on the first attempt.
+  it('case 40: a NUL in the output and a lone surrogate in a message are stored on the first attempt', async () => {
+    const assignment = await fixtures.assignment();
+    const code = "def hello():\n    print('\\x00 and \\ud800')\n    raise ValueError('\\ud800\\x00')\n";
+    const submission = await fixtures.submission(assignment, code);
+
+    await fixtures.enqueue(submission.id);
+    const row = await fixtures.waitForFinal(submission.id);
+
+    assert.equal(row.verdict, 'tests_failed', row.feedback?.summary);
+    assert.equal(row.attempts, 1);
+    assert.match(row.feedback?.output ?? '', /\ufffd and/);
+    assert.match(row.feedback?.tests[0].message ?? '', /ValueError: \ufffd\ufffd/);
+  });
+
+  it('case 41: 80,000 forged result lines are stored as at most 1,000 tests', async () => {
+    const assignment = await fixtures.assignment();
+    const code = "import os\ndef hello():\n    os.write(3, b'{\"e\":\"test\"}\\n' * 80000)\n    return 'Hello'\n";
+    const submission = await fixtures.submission(assignment, code);
+
+    await fixtures.enqueue(submission.id);
+    const row = await fixtures.waitForFinal(submission.id);
+
+    assert.equal(row.attempts, 1);
+    assert.equal(row.verdict, 'tests_failed', row.feedback?.summary);
+    assert.ok((row.feedback?.tests.length ?? 0) <= 1000, `${row.feedback?.tests.length} tests stored`);
+    assert.ok(Buffer.byteLength(JSON.stringify(row.feedback)) <= 300 * 1024);
+  });
+
   it('gives one verdict when the same job is delivered twice; the second run changes nothing', async () => {
     const assignment = await fixtures.assignment();
     const submission = await fixtures.submission(assignment, PASSING);
@@ -120,8 +150,8 @@ describe(`${GradingService.name} through the real queue, sandbox and database`, 
     await fixtures.waitFor(async () => eventsOf(joined.id).includes('submission.graded:passed'), 'the joined event');
   });
 
-  // HOSTILE 20: the lease is 1.5 s, refreshed every 500 ms; the job takes 2.5 s.
-  it('HOSTILE 20: does not re-run a legitimate job that outlasts the heartbeat interval', async () => {
+  // docs/SECURITY.md case 20: the lease is 1.5 s, refreshed every 500 ms; the job takes 2.5 s.
+  it('case 20: does not re-run a legitimate job that outlasts the heartbeat interval', async () => {
     const assignment = await fixtures.assignment();
     const submission = await fixtures.submission(assignment, sleepingThenPassing(2.5));
 

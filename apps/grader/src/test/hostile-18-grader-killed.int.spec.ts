@@ -6,7 +6,7 @@ import { createGrader, type Grader } from '../app/grader.app';
 import { GradingFixtures, redisUrl, sleepingThenPassing, testConfig, uniqueQueue } from './grading.fixtures';
 import { killGraderProcess, startGraderProcess, type GraderProcess } from './grader.process';
 
-describe('HOSTILE 18: a grader SIGKILLed mid-job', () => {
+describe('case 18: a grader SIGKILLed mid-job', () => {
   const queue = uniqueQueue('h18');
   let fixtures: GradingFixtures;
   let victim: GraderProcess | undefined;

@@ -9,7 +9,7 @@ import { GradingFixtures, PASSING, testConfig, uniqueQueue } from './grading.fix
 const CRASH = '# takes the sandbox down';
 
 /**
- * Student code cannot take a zygote down (HOSTILE 11 holds), so the fault is injected: the real
+ * Student code cannot take a zygote down (docs/SECURITY.md case 11 holds), so the fault is injected: the real
  * pool grades everything except jobs carrying the marker, which fail as a dead zygote would.
  */
 class CrashingSandbox implements SandboxRunner {
@@ -33,7 +33,7 @@ class CrashingSandbox implements SandboxRunner {
   }
 }
 
-describe('HOSTILE 19: a job that crashes its sandbox every time', () => {
+describe('case 19: a job that crashes its sandbox every time', () => {
   const queue = uniqueQueue('h19');
   let fixtures: GradingFixtures;
   let grader: Grader;

@@ -6,7 +6,7 @@ import { GraderMetrics } from '../app/ops/grader.metrics';
 import { databaseUrl, GradingFixtures, PASSING, sleepingThenPassing, testConfig, uniqueQueue } from './grading.fixtures';
 import { TcpProxy } from './tcp-proxy';
 
-describe('HOSTILE 22: Postgres unavailable during the verdict write', () => {
+describe('case 22: Postgres unavailable during the verdict write', () => {
   const queue = uniqueQueue('h22');
   let fixtures: GradingFixtures;
   let grader: Grader | undefined;

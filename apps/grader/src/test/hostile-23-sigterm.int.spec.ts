@@ -4,7 +4,7 @@ import { createGrader, type Grader } from '../app/grader.app';
 import { GradingFixtures, sleepingThenPassing, testConfig, uniqueQueue } from './grading.fixtures';
 import { killGraderProcess, startGraderProcess, type GraderProcess } from './grader.process';
 
-describe('HOSTILE 23: SIGTERM to a grader mid-job', () => {
+describe('case 23: SIGTERM to a grader mid-job', () => {
   let fixtures: GradingFixtures;
   let queue: string;
   let victim: GraderProcess | undefined;

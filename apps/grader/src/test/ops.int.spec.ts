@@ -32,6 +32,10 @@ describe(OpsServer.name, () => {
     assert.equal(body.sandbox?.slots, 2);
   });
 
+  it('binds loopback only unless OPS_HOST says otherwise', () => {
+    assert.equal(grader.app.get(OpsServer).address, '127.0.0.1');
+  });
+
   it('answers liveness without touching dependencies', async () => {
     const response = await fetch(`${base}/health/live`);
     assert.equal(response.status, 200);

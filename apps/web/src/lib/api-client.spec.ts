@@ -11,7 +11,10 @@ interface Call {
   init: RequestInit | undefined;
 }
 
-function fakeFetch(respond: (call: Call) => Response | Promise<Response>): { fetch: FetchLike; calls: Call[] } {
+function fakeFetch(respond: (call: Call) => Response | Promise<Response>): {
+  fetch: FetchLike;
+  calls: Call[];
+} {
   const calls: Call[] = [];
   return {
     calls,
@@ -24,7 +27,10 @@ function fakeFetch(respond: (call: Call) => Response | Promise<Response>): { fet
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 
 const queued: SubmissionView = {
   id: 's-1',
@@ -41,6 +47,8 @@ const queued: SubmissionView = {
   startedAt: null,
   gradedAt: null,
   gradingMs: null,
+  title: 'Waiting to be graded',
+  detail: 'Your submission is number 2 in the queue.',
 };
 
 describe(createApiClient.name, () => {
@@ -68,7 +76,11 @@ describe(createApiClient.name, () => {
   it('turns an error body into an ApiError with its code, details and Retry-After', async () => {
     const sut = createApiClient(
       fakeFetch(() =>
-        json(429, { error: { code: 'rate_limited', message: 'Slow down', details: { limit: 5 } } }, { 'retry-after': '7' }),
+        json(
+          429,
+          { error: { code: 'rate_limited', message: 'Slow down', details: { limit: 5 } } },
+          { 'retry-after': '7' },
+        ),
       ).fetch,
     );
 
@@ -83,7 +95,9 @@ describe(createApiClient.name, () => {
   });
 
   it('copes with an error that has no JSON body, such as a proxy’s 413 page', async () => {
-    const sut = createApiClient(fakeFetch(() => new Response('<html>Too large</html>', { status: 413 })).fetch);
+    const sut = createApiClient(
+      fakeFetch(() => new Response('<html>Too large</html>', { status: 413 })).fetch,
+    );
 
     const error = await sut.submit('a-1', 'x').catch((e: unknown) => e);
 

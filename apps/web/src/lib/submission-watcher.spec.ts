@@ -21,6 +21,8 @@ const view = (status: SubmissionStatus, id = 's-1'): SubmissionView => ({
   startedAt: null,
   gradedAt: null,
   gradingMs: null,
+  title: status,
+  detail: '',
 });
 
 class FakeStream implements EventStream {
@@ -43,7 +45,8 @@ class FakeStream implements EventStream {
   }
 
   emit(type: string, data: unknown): void {
-    for (const listener of this.listeners.get(type) ?? []) listener({ data: JSON.stringify(data) } as MessageEvent<string>);
+    for (const listener of this.listeners.get(type) ?? [])
+      listener({ data: JSON.stringify(data) } as MessageEvent<string>);
   }
 
   fail(): void {
@@ -116,11 +119,18 @@ describe(watchSubmission.name, () => {
   });
 
   it('falls back to polling when the stream fails, and gets the verdict that way', async () => {
-    const h = harness([() => Promise.resolve(view('grading')), () => Promise.resolve(view('failed'))]);
+    const h = harness([
+      () => Promise.resolve(view('grading')),
+      () => Promise.resolve(view('failed')),
+    ]);
     const seen: SubmissionStatus[] = [];
     const connections: Connection[] = [];
 
-    watchSubmission('s-1', { onUpdate: (v) => seen.push(v.status), onConnection: (c) => connections.push(c) }, h.deps);
+    watchSubmission(
+      's-1',
+      { onUpdate: (v) => seen.push(v.status), onConnection: (c) => connections.push(c) },
+      h.deps,
+    );
     for (let round = 0; round < 10 && !seen.includes('failed'); round++) {
       h.streams.at(-1)?.fail();
       await h.runTimers();
@@ -148,11 +158,20 @@ describe(watchSubmission.name, () => {
 
   it('reports being offline while polls fail, and recovers', async () => {
     let online = false;
-    const h = harness([() => (online ? Promise.resolve(view('passed')) : Promise.reject(new ApiError({ status: 0, code: 'network_error', message: 'offline' })))]);
+    const h = harness([
+      () =>
+        online
+          ? Promise.resolve(view('passed'))
+          : Promise.reject(new ApiError({ status: 0, code: 'network_error', message: 'offline' })),
+    ]);
     const connections: Connection[] = [];
     const seen: SubmissionStatus[] = [];
 
-    watchSubmission('s-1', { onUpdate: (v) => seen.push(v.status), onConnection: (c) => connections.push(c) }, h.deps);
+    watchSubmission(
+      's-1',
+      { onUpdate: (v) => seen.push(v.status), onConnection: (c) => connections.push(c) },
+      h.deps,
+    );
     h.streams[0]!.fail();
     await h.runTimers();
     assert.equal(connections.at(-1), 'offline');
@@ -163,7 +182,9 @@ describe(watchSubmission.name, () => {
   });
 
   it('gives up on a submission the API does not know', async () => {
-    const h = harness([() => Promise.reject(new ApiError({ status: 404, code: 'not_found', message: 'gone' }))]);
+    const h = harness([
+      () => Promise.reject(new ApiError({ status: 404, code: 'not_found', message: 'gone' })),
+    ]);
     let gone = false;
 
     watchSubmission('s-1', { onUpdate: () => undefined, onGone: () => (gone = true) }, h.deps);

@@ -3,7 +3,7 @@
  * short in-process copy in every replica. Purging = deleting the hash and announcing it on
  * {@link CACHE_PURGE_CHANNEL}, so every replica also drops its in-process copy at once.
  */
-export const ASSIGNMENT_CACHE_KEY = 'cache:assignments';
+export const ASSIGNMENT_CACHE_KEY = '{cache}:assignments';
 
 /** Redis pub/sub channel: a message names the cache that was purged (e.g. `assignments`). */
 export const CACHE_PURGE_CHANNEL = 'events:cache-purge';

@@ -1,7 +1,6 @@
-import { Redis } from 'ioredis';
 import { JsonQueueSerializer } from './json.serializer';
 import type { QueueDeserializer } from './queue-message';
-import { closeRedis, createRedis, scriptRunner, type ScriptRunner } from './redis-connection';
+import { closeRedis, createRedis, scriptRunner, type RedisClient, type ScriptRunner } from './redis-connection';
 import { POSITION_OF } from './redis-list.scripts';
 import { queueKeys, type QueueKeys } from './redis-list.options';
 
@@ -12,13 +11,13 @@ const SCAN_CHUNK = 500;
  * producers use a custom serializer; the default JSON format is searched inside Redis.
  */
 export class QueueInspector {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly ownsConnection: boolean;
   private readonly keys: QueueKeys;
   private readonly run: ScriptRunner;
 
   constructor(
-    redis: Redis | string,
+    redis: RedisClient | string,
     queue: string,
     private readonly deserializer?: QueueDeserializer,
   ) {
@@ -90,7 +89,7 @@ export class QueueInspector {
     if (this.ownsConnection) await closeRedis(this.redis);
   }
 
-  private ensureScripts(redis: Redis): Redis {
+  private ensureScripts(redis: RedisClient): RedisClient {
     if (!this.ownsConnection && !('positionOf' in redis)) {
       redis.defineCommand('positionOf', { numberOfKeys: POSITION_OF.numberOfKeys, lua: POSITION_OF.lua });
     }

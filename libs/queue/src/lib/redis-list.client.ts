@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
-import type { Redis, RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import { JsonQueueSerializer } from './json.serializer';
 import type { QueueSerializer, ReplyPacket } from './queue-message';
-import { closeRedis, connectOnce, createRedis, disconnect } from './redis-connection';
-import { defaultConsumerId, queueKeys, type QueueKeys } from './redis-list.options';
+import { closeRedis, connectOnce, createRedis, disconnect, type RedisClient } from './redis-connection';
+import { clusterQueueProblem, defaultConsumerId, queueKeys, type QueueKeys } from './redis-list.options';
 
 export interface RedisListClientOptions {
   redisUrl: string;
@@ -28,22 +28,24 @@ export class RedisListClient extends ClientProxy {
   private readonly serializerImpl: QueueSerializer;
   private readonly clientId: string;
   private readonly sendTimeoutMs: number;
-  private redis: Redis | null = null;
-  private replies: Redis | null = null;
-  private connecting: Promise<Redis> | null = null;
+  private redis: RedisClient | null = null;
+  private replies: RedisClient | null = null;
+  private connecting: Promise<RedisClient> | null = null;
   private replyLoop: Promise<void> | null = null;
   private closing = false;
 
   constructor(private readonly options: RedisListClientOptions) {
     super();
     if (!options.queue) throw new Error('RedisListClient: queue must be a non-empty string');
+    const clusterProblem = clusterQueueProblem(options.redisUrl, options.queue);
+    if (clusterProblem) throw new Error(`RedisListClient: ${clusterProblem}`);
     this.keys = queueKeys(options.queue);
     this.serializerImpl = options.serializer ?? new JsonQueueSerializer();
     this.clientId = options.clientId ?? defaultConsumerId();
     this.sendTimeoutMs = options.sendTimeoutMs ?? 30_000;
   }
 
-  connect(): Promise<Redis> {
+  connect(): Promise<RedisClient> {
     this.connecting ??= (async () => {
       const redis = createRedis(this.options.redisUrl, { enableAutoPipelining: true, ...this.options.redis });
       redis.on('error', () => undefined); // reconnection is automatic; failures surface on the commands

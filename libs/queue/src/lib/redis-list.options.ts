@@ -2,13 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { RedisOptions } from 'ioredis';
 import type { QueueDeserializer, QueueMessage, QueueSerializer } from './queue-message';
+import { hashTagOf, isClusterUrl } from './redis-connection';
 
 /** Settings of the server (consumer) side. Every field is described in the README. */
 export interface RedisListTransportOptions {
   /** `redis://[:password@]host:port[/db]`; `redis` options, when given, are applied on top. */
   redisUrl: string;
   redis?: RedisOptions;
-  /** Name of the list, e.g. `GRADING_QUEUE`. Other keys are derived from it (see `queueKeys`). */
+  /**
+   * Name of the list, e.g. `GRADING_QUEUE`. Other keys are derived from it (see `queueKeys`); on
+   * a Redis Cluster it must carry a hash tag (`{grading}:queue`) so they all share its slot.
+   */
   queue: string;
   consumerId?: string;
   concurrency?: number;
@@ -66,6 +70,10 @@ export function resolveServerOptions(options: RedisListTransportOptions): Resolv
   };
   const problems: string[] = [];
   if (!resolved.queue) problems.push('queue must be a non-empty string');
+  else {
+    const clusterProblem = clusterQueueProblem(resolved.redisUrl, resolved.queue);
+    if (clusterProblem) problems.push(clusterProblem);
+  }
   if (!resolved.consumerId || /[\s*?[\]]/.test(resolved.consumerId)) {
     problems.push('consumerId must be non-empty without spaces or glob characters');
   }
@@ -92,7 +100,17 @@ export function resolveServerOptions(options: RedisListTransportOptions): Resolv
   return resolved;
 }
 
-/** Every Redis key the transport uses for one queue. */
+/**
+ * On a Redis Cluster the scripts and BLMOVE touch the queue and its derived keys together, which
+ * only works when they hash to one slot: the queue's name must carry a hash tag that every
+ * derived key (`<queue>:processing:<id>`, …) then repeats.
+ */
+export function clusterQueueProblem(redisUrl: string, queue: string): string | null {
+  if (!isClusterUrl(redisUrl) || hashTagOf(queue) !== queue) return null;
+  return `queue "${queue}" needs a hash tag on a Redis Cluster, e.g. "{${queue.split(':')[0] || 'grading'}}:queue"`;
+}
+
+/** Every Redis key the transport uses for one queue; all share the queue's hash tag, if any. */
 export interface QueueKeys {
   queue: string;
   dead: string;

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { QueueStore, TakenElement } from './queue.store';
 import {
   closeRedis,
@@ -6,6 +5,7 @@ import {
   createRedis,
   disconnect,
   REDIS_SOCKET_TIMEOUT_MS,
+  type RedisClient,
   scriptRunner,
   type ScriptRunner,
 } from './redis-connection';
@@ -20,8 +20,8 @@ export class RedisListStore implements QueueStore {
   readonly consumerId: string;
   private readonly keys: QueueKeys;
   private readonly processing: string;
-  private readonly taker: Redis;
-  private readonly commands: Redis;
+  private readonly taker: RedisClient;
+  private readonly commands: RedisClient;
   private readonly runTaker: ScriptRunner;
   private readonly run: ScriptRunner;
 
@@ -138,7 +138,7 @@ export class RedisListStore implements QueueStore {
     this.commands.on('error', listener);
   }
 
-  unwrap(): { taker: Redis; commands: Redis } {
+  unwrap(): { taker: RedisClient; commands: RedisClient } {
     return { taker: this.taker, commands: this.commands };
   }
 }

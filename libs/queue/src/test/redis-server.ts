@@ -11,10 +11,14 @@ export class ThrowawayRedis {
   private process: ChildProcess | null = null;
   private readonly dir = mkdtempSync(join(tmpdir(), 'koodi-queue-redis-'));
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly extraArgs: string[],
+  ) {}
 
-  static async start(): Promise<ThrowawayRedis> {
-    const redis = new ThrowawayRedis(await freePort());
+  /** `extraArgs` go after the defaults, so they win (e.g. `['--maxmemory-policy', 'allkeys-lru']`). */
+  static async start(extraArgs: string[] = []): Promise<ThrowawayRedis> {
+    const redis = new ThrowawayRedis(await freePort(), extraArgs);
     await redis.start();
     return redis;
   }
@@ -26,7 +30,7 @@ export class ThrowawayRedis {
   async start(): Promise<void> {
     this.process = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, '--maxmemory-policy', 'noeviction'],
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, '--maxmemory-policy', 'noeviction', ...this.extraArgs],
       { stdio: 'ignore' },
     );
     const deadline = Date.now() + 5_000;

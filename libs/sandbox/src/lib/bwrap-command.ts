@@ -5,6 +5,10 @@ export interface BwrapCommandOptions {
   zygoteSource: string;
   /** fd number bubblewrap reads the seccomp program from, if any. */
   seccompFd?: number;
+  /** The job filter the zygote stacks on each job's process (see seccomp-filter.ts). */
+  jobSeccomp?: Buffer;
+  /** Pins the sandbox to one CPU, chosen by this index among the CPUs it may use. */
+  slotIndex?: number;
 }
 
 /** Top-level entries of a merged-/usr system: symlinks into /usr, or directories to bind. */
@@ -64,6 +68,9 @@ export function bwrapArgs(options: BwrapCommandOptions): string[] {
   }
   args.push('--remount-ro', '/dev', '--remount-ro', '/', '--chdir', '/', '--cap-drop', 'ALL');
   if (options.seccompFd !== undefined) args.push('--seccomp', String(options.seccompFd));
+  // The zygote reads these two from argv (see the top of zygote.py); '-' means none.
   args.push('--', options.pythonPath, '-I', '-B', '-c', options.zygoteSource);
+  args.push(options.jobSeccomp ? options.jobSeccomp.toString('hex') : '-');
+  args.push(options.slotIndex === undefined ? '-' : String(options.slotIndex));
   return args;
 }

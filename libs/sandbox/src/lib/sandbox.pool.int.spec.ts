@@ -182,14 +182,14 @@ describe(`${SandboxPool.name} lifecycle`, () => {
       const { SandboxPool } = require(${JSON.stringify(join(__dirname, 'sandbox.pool.js'))});
       const pool = new SandboxPool({ slots: 2 });
       pool.start().then(() => {
-        const code = 'import os, time\\nif os.fork() == 0:\\n    os.setsid()\\n    time.sleep(100)\\ntime.sleep(100)\\n';
+        const code = 'import os, time\\nif os.fork() == 0:\\n    os.setpgid(0, 0)\\n    time.sleep(100)\\ntime.sleep(100)\\n';
         pool.run({ code, moduleName: 'm', testCode: '', limits: { cpuSeconds: 2, wallSeconds: 20, memoryMb: 256, outputKb: 64 } }).catch(() => {});
         setTimeout(() => process.stdout.write('running\\n'), 500);
       });`;
     const grader = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     await once(grader.stdout, 'data');
     const family = descendantsOf(grader.pid as number);
-    // Two sandboxes (bwrap + zygote each), the job and its setsid() daemon.
+    // Two sandboxes (bwrap + zygote each), the job and its daemon in a process group of its own.
     assert.ok(family.length >= 6, `expected sandboxes and job processes, found ${family.length}`);
 
     grader.kill('SIGKILL');

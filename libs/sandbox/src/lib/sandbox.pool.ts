@@ -5,9 +5,9 @@ import { bwrapArgs } from './bwrap-command';
 import { SandboxCrashError } from './sandbox-crash.error';
 import { SandboxSlot } from './sandbox.slot';
 import type { SandboxJob, SandboxLogger, SandboxPoolOptions, SandboxPoolStats, SandboxResult } from './sandbox.types';
-import { buildSeccompFilter, seccompSupported } from './seccomp-filter';
-import { NoRunnerStartError, judge, parseEvents } from './verdict.mapper';
-import type { JobHeader } from './zygote-protocol';
+import { buildJobSeccompFilter, buildSeccompFilter, seccompSupported } from './seccomp-filter';
+import { NoRunnerStartError, judge, parseEvents, splitLimits } from './verdict.mapper';
+import { encodePayload, type JobHeader } from './zygote-protocol';
 
 const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
 const NOBODY = 65534;
@@ -30,14 +30,16 @@ export class SandboxPool {
   private readonly settings: Required<Omit<SandboxPoolOptions, 'logger' | 'hostUid' | 'hostGid' | 'zygotePath'>>;
   private readonly hostUid?: number;
   private readonly hostGid?: number;
-  private readonly args: string[];
+  private readonly zygoteSource: string;
   private readonly seccomp?: Buffer;
+  private readonly jobSeccomp?: Buffer;
   private readonly restartDelays = new Map<number, number>();
   private started = false;
   private closed = false;
   private completed = 0;
   private crashes = 0;
   private restarts = 0;
+  private retired = 0;
 
   constructor(options: SandboxPoolOptions) {
     if (!Number.isInteger(options.slots) || options.slots < 1) throw new RangeError('slots must be a positive integer');
@@ -53,17 +55,16 @@ export class SandboxPool {
       maxFileBytes: options.maxFileBytes ?? 1024 * 1024,
       maxResultBytes: options.maxResultBytes ?? 1024 * 1024,
       watchdogGraceMs: options.watchdogGraceMs ?? 3000,
+      pinCpus: options.pinCpus ?? true,
     };
     const isRoot = process.getuid?.() === 0;
     this.hostUid = options.hostUid === undefined ? (isRoot ? NOBODY : undefined) : (options.hostUid ?? undefined);
     this.hostGid = options.hostGid === undefined ? (isRoot ? NOBODY : undefined) : (options.hostGid ?? undefined);
-    const zygoteSource = readFileSync(options.zygotePath ?? join(__dirname, 'zygote.py'), 'utf8');
-    if (seccomp) this.seccomp = buildSeccompFilter();
-    this.args = bwrapArgs({
-      pythonPath: this.settings.pythonPath,
-      zygoteSource,
-      seccompFd: seccomp ? 3 : undefined,
-    });
+    this.zygoteSource = readFileSync(options.zygotePath ?? join(__dirname, 'zygote.py'), 'utf8');
+    if (seccomp) {
+      this.seccomp = buildSeccompFilter();
+      this.jobSeccomp = buildJobSeccompFilter();
+    }
   }
 
   /** Starts every sandbox; rejects if one cannot start (bubblewrap missing or not permitted). */
@@ -114,13 +115,20 @@ export class SandboxPool {
       completed: this.completed,
       crashes: this.crashes,
       restarts: this.restarts,
+      retired: this.retired,
     };
   }
 
   private makeSlot(id: number): SandboxSlot {
     const slot = new SandboxSlot(id, {
       bwrapPath: this.settings.bwrapPath,
-      args: this.args,
+      args: bwrapArgs({
+        pythonPath: this.settings.pythonPath,
+        zygoteSource: this.zygoteSource,
+        seccompFd: this.seccomp ? 3 : undefined,
+        jobSeccomp: this.jobSeccomp,
+        slotIndex: this.settings.pinCpus ? id : undefined,
+      }),
       seccomp: this.seccomp,
       hostUid: this.hostUid,
       hostGid: this.hostGid,
@@ -134,7 +142,8 @@ export class SandboxPool {
   /** Called whenever a sandbox process ends, including one that failed to start. */
   private replace(dead: SandboxSlot, reason: string): void {
     if (this.closed) return;
-    this.crashes++;
+    if (dead.retired) this.retired++;
+    else this.crashes++;
     this.logger?.warn(`${reason}; restarting it`);
     // A sandbox that never became ready is likely to fail again: back off up to 5 s.
     const delay = dead.everReady ? 0 : Math.min(5000, Math.max(100, (this.restartDelays.get(dead.id) ?? 0) * 2));
@@ -172,9 +181,10 @@ export class SandboxPool {
 
   private execute(slot: SandboxSlot, { job, resolve, reject }: Waiter): void {
     const limits = effectiveLimits(job.limits);
-    const payload = Buffer.from(JSON.stringify({ code: job.code, moduleName: job.moduleName, testCode: job.testCode }), 'utf8');
+    const { payload, codeBytes } = encodePayload(job.code, job.moduleName, job.testCode);
     const header: JobHeader = {
       payloadBytes: payload.length,
+      codeBytes,
       limits: {
         cpuSeconds: limits.cpuSeconds,
         wallMs: Math.round(limits.wallSeconds * 1000),
@@ -191,15 +201,23 @@ export class SandboxPool {
       .then(
         (run) => {
           try {
+            const events = parseEvents(run.results);
             const judgement = judge({
-              events: parseEvents(run.results),
+              events,
               output: run.output,
               end: run.end,
               limits,
               maxProcesses: this.settings.maxProcesses,
             });
             this.completed++;
-            resolve({ ...judgement, durationMs: run.durationMs, cpuMs: run.end.cpuSeconds * 1000 });
+            const unserved = splitLimits(events);
+            resolve({
+              ...judgement,
+              durationMs: run.durationMs,
+              cpuMs: run.end.allCpuSeconds * 1000,
+              slotIntact: !run.end.zygoteChanged?.length,
+              ...(unserved.length ? { splitLimits: unserved } : {}),
+            });
           } catch (error) {
             if (error instanceof NoRunnerStartError) {
               // The child never got to run: the zygote and we disagree about the stream.

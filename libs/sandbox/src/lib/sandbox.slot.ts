@@ -41,6 +41,7 @@ export class SandboxSlot {
   private stderrTail = '';
   private exited = false;
   private ready = false;
+  private retiring = false;
   /** Called once when the sandbox process ends, for whatever reason. */
   onExit: (slot: SandboxSlot, reason: string) => void = () => undefined;
 
@@ -53,9 +54,14 @@ export class SandboxSlot {
     return this.active !== undefined;
   }
 
-  /** Started, answered, and not exited since. */
+  /** Started, answered, not exited since, and not being replaced. */
   get alive(): boolean {
-    return this.ready && !this.exited;
+    return this.ready && !this.exited && !this.retiring;
+  }
+
+  /** A job changed this sandbox's zygote: it takes no further job and is being killed. */
+  get retired(): boolean {
+    return this.retiring;
   }
 
   /** Whether this sandbox ever became ready (a crash of a working one is not a failed start). */
@@ -186,6 +192,13 @@ export class SandboxSlot {
         job.reject(new Error(`sandbox ${this.id}: unreadable end frame`, { cause: error }));
         this.kill();
         return;
+      }
+      if (end.zygoteChanged?.length) {
+        // The zygote exits by itself after such a job; killing it too means no later job can
+        // reach it even if it did not.
+        this.retiring = true;
+        this.launch.logger?.warn(`sandbox ${this.id}: a job changed its zygote (${end.zygoteChanged.join(', ')}), replacing it`);
+        this.kill();
       }
       job.resolve({
         end,

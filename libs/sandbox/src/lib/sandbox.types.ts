@@ -13,8 +13,20 @@ export interface SandboxResult {
   feedback: Feedback;
   /** Wall-clock time of the job as seen by the pool, queueing excluded. */
   durationMs: number;
-  /** CPU time (user + system) of the job's main process and the children it waited for; always set by SandboxPool. */
+  /** CPU time (user + system) of every process of the job, waited for or not; always set by SandboxPool. */
   cpuMs?: number;
+  /**
+   * False when the sandbox's zygote was found changed after this job (see ZygoteEnd.zygoteChanged):
+   * the job attacked its sandbox, so its verdict must not be shared with anyone else. The slot is
+   * replaced before it runs another job. Always set by SandboxPool.
+   */
+  slotIntact?: boolean;
+  /**
+   * Set when the tests did something the runner cannot serve faithfully with the submission in a
+   * separate process: `subclass` (a class of the submission used as a base class) or `identity`
+   * (an assertIs failed on equal values, one a copy that crossed between the processes).
+   */
+  splitLimits?: string[];
 }
 
 export interface SandboxLogger {
@@ -54,6 +66,12 @@ export interface SandboxPoolOptions {
   watchdogGraceMs?: number;
   /** Override the zygote source path (default: zygote.py beside this file). */
   zygotePath?: string;
+  /**
+   * Pin each sandbox to one CPU (slot i to the i-th CPU this process may use, round-robin), so a
+   * job that keeps all its processes busy competes only with the slots pinned to the same CPU.
+   * Default true.
+   */
+  pinCpus?: boolean;
 }
 
 export interface SandboxPoolStats {
@@ -64,4 +82,6 @@ export interface SandboxPoolStats {
   completed: number;
   crashes: number;
   restarts: number;
+  /** Sandboxes replaced because a job changed their zygote. */
+  retired: number;
 }

@@ -1,10 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_LIMITS } from '@koodi/contracts';
-import { NoRunnerStartError, judge, parseEvents, type JobObservation, type RunnerEvent } from './verdict.mapper';
+import {
+  MAX_FEEDBACK_TESTS,
+  MAX_FEEDBACK_TEST_BYTES,
+  NoRunnerStartError,
+  judge,
+  parseEvents,
+  splitLimits,
+  storable,
+  type JobObservation,
+  type RunnerEvent,
+} from './verdict.mapper';
 import type { ZygoteEnd } from './zygote-protocol';
 
-const CLEAN_EXIT: ZygoteEnd = { exitCode: 0, signal: null, cpuSeconds: 0.01, maxRssKb: 20000, wallMs: 3, outputBytes: 0, killed: null };
+const CLEAN_EXIT: ZygoteEnd = { exitCode: 0, signal: null, cpuSeconds: 0.01, allCpuSeconds: 0.01, maxRssKb: 20000, wallMs: 3, outputBytes: 0, killed: null };
 
 function observe(events: RunnerEvent[], end: Partial<ZygoteEnd> = {}, output = ''): JobObservation {
   return { events, output: Buffer.from(output), end: { ...CLEAN_EXIT, ...end }, limits: DEFAULT_LIMITS, maxProcesses: 16 };
@@ -33,6 +43,22 @@ describe(judge.name, () => {
     const sut = judge(observe([...STARTED, pass('T.a'), { e: 'done', testsRun: 1 }], { exitCode: 3 }));
 
     assert.equal(sut.verdict, 'tests_failed');
+  });
+
+  it('never passes when a test was skipped (case 56)', () => {
+    const skip: RunnerEvent = { e: 'test', name: 'T.b', outcome: 'skipped', message: '' };
+    const sut = judge(observe([...STARTED, pass('T.a'), skip, { e: 'done', testsRun: 2 }]));
+
+    assert.equal(sut.verdict, 'tests_failed');
+    assert.equal(sut.feedback.summary, '1 of 2 tests was skipped, and a skipped test is not a pass.');
+  });
+
+  it('counts skipped tests beside failed ones', () => {
+    const skip: RunnerEvent = { e: 'test', name: 'T.c', outcome: 'skipped', message: '' };
+    const sut = judge(observe([...STARTED, pass('T.a'), fail('T.b'), skip, { e: 'done', testsRun: 3 }]));
+
+    assert.equal(sut.verdict, 'tests_failed');
+    assert.equal(sut.feedback.summary, '1 of 3 tests failed, 1 skipped.');
   });
 
   it('counts failed tests', () => {
@@ -94,5 +120,71 @@ describe(judge.name, () => {
     const events = parseEvents(Buffer.from('{"e":"started"}\nnot json\n{"e":"imported"}\n[1,2]\n'));
 
     assert.deepEqual(events.map((e) => e.e), ['started', 'imported']);
+  });
+
+  describe('feedback the database can store (cases 40 and 41)', () => {
+    const wellFormed = (text: string) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+
+    it('case 40: replaces NUL and lone surrogates everywhere, keeping real pairs', () => {
+      const events: RunnerEvent[] = [
+        ...STARTED,
+        { e: 'test', name: 'T.a\u0000', outcome: 'failed', message: 'bad \ud800 and \udfff, good \ud83d\ude00, nul \u0000' },
+        { e: 'done', testsRun: 1 },
+      ];
+      const sut = judge(observe(events, {}, 'out\u0000put'));
+      const json = JSON.stringify(sut.feedback);
+
+      assert.equal(json.includes('\\u0000'), false);
+      assert.ok(wellFormed(sut.feedback.tests[0].message));
+      assert.equal(sut.feedback.tests[0].message, 'bad \ufffd and \ufffd, good \ud83d\ude00, nul \ufffd');
+      assert.equal(sut.feedback.tests[0].name, 'T.a\ufffd');
+      assert.equal(sut.feedback.output, 'out\ufffdput');
+    });
+
+    it('case 40: cleans a syntax error message that reaches the summary', () => {
+      const sut = judge(observe([{ e: 'started' }, { e: 'syntax_error', message: 'bad \ud800\u0000', line: 1, column: 1 }]));
+      assert.ok(wellFormed(sut.feedback.summary));
+      assert.equal(sut.feedback.summary.includes('\u0000'), false);
+    });
+
+    it('storable() leaves ordinary text alone', () => {
+      assert.equal(storable('Hyvää päivää 👋'), 'Hyvää päivää 👋');
+    });
+
+    it(`case 41: keeps at most ${MAX_FEEDBACK_TESTS} tests while the verdict counts them all`, () => {
+      const forged: RunnerEvent[] = Array.from({ length: 80_000 }, () => ({ e: 'test' }));
+      const sut = judge(observe([...STARTED, ...forged, { e: 'done', testsRun: 80_000 }]));
+
+      assert.equal(sut.verdict, 'tests_failed');
+      assert.equal(sut.feedback.tests.length, MAX_FEEDBACK_TESTS);
+      assert.match(sut.feedback.summary, /80000 tests failed/);
+      assert.match(sut.feedback.summary, /Only the first 1000 test results are shown/);
+    });
+
+    it(`case 41: keeps the test results within ${MAX_FEEDBACK_TEST_BYTES} bytes`, () => {
+      const long = Array.from({ length: 500 }, (_, i) => fail(`T.t${i}`)).map((e) => ({ ...e, message: 'm'.repeat(100_000) }));
+      const sut = judge(observe([...STARTED, ...long, { e: 'done', testsRun: 500 }]));
+      const bytes = Buffer.byteLength(JSON.stringify(sut.feedback.tests));
+
+      assert.ok(bytes <= MAX_FEEDBACK_TEST_BYTES, `${bytes} bytes`);
+      assert.ok(sut.feedback.tests.length > 10);
+      assert.ok(sut.feedback.tests[0].message.endsWith('[truncated]'));
+      assert.match(sut.feedback.summary, /^500 of 500 tests failed/);
+    });
+  });
+});
+
+describe(splitLimits.name, () => {
+  it('names each known limit once and ignores anything else', () => {
+    const events: RunnerEvent[] = [
+      { e: 'split_limit', what: 'subclass' },
+      { e: 'split_limit', what: 'identity' },
+      { e: 'split_limit', what: 'subclass' },
+      { e: 'split_limit', what: 'made up' },
+      { e: 'test', what: 'identity' },
+    ];
+
+    assert.deepEqual(splitLimits(events), ['identity', 'subclass']);
+    assert.deepEqual(splitLimits([]), []);
   });
 });

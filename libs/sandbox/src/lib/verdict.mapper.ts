@@ -19,6 +19,7 @@ export interface RunnerEvent {
   exit?: boolean;
   code?: string;
   testsRun?: number;
+  what?: string;
 }
 
 export interface JobObservation {
@@ -53,6 +54,51 @@ const SIGNAL_WORDS: Record<string, string> = {
 
 const OUTCOMES: readonly string[] = ['passed', 'failed', 'error', 'skipped'];
 
+/** At most this many test results are stored and shown; the verdict still counts them all. */
+export const MAX_FEEDBACK_TESTS = 1000;
+/** Budget for the test results as stored JSON (UTF-8); the output has its own cap, outputKb. */
+export const MAX_FEEDBACK_TEST_BYTES = 256 * 1024;
+const MAX_NAME_CHARS = 300;
+const MAX_MESSAGE_CHARS = 4200;
+
+// eslint-disable-next-line no-control-regex -- NUL is exactly what must be found
+const NUL = /\u0000/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * A string PostgreSQL's jsonb accepts and every client can render: jsonb refuses U+0000 and
+ * unpaired surrogates (which a submission can put in its output or, escaped, in result lines).
+ */
+export function storable(text: string): string {
+  return text.replace(NUL, '\uFFFD').replace(LONE_SURROGATE, '\uFFFD');
+}
+
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  // Never cut a surrogate pair in half.
+  const end = /[\uD800-\uDBFF]/.test(text[max - 1]) ? max - 1 : max;
+  return `${text.slice(0, end)} [truncated]`;
+}
+
+/** The feedback as it may be stored: well-formed strings, bounded test list. */
+function bounded(feedback: Feedback): Feedback {
+  const tests: TestResult[] = [];
+  let bytes = 0;
+  for (const test of feedback.tests) {
+    const clean: TestResult = {
+      name: storable(clip(test.name, MAX_NAME_CHARS)),
+      outcome: test.outcome,
+      message: storable(clip(test.message, MAX_MESSAGE_CHARS)),
+    };
+    bytes += Buffer.byteLength(JSON.stringify(clean), 'utf8') + 1;
+    if (tests.length >= MAX_FEEDBACK_TESTS || bytes > MAX_FEEDBACK_TEST_BYTES) break;
+    tests.push(clean);
+  }
+  const omitted = feedback.tests.length - tests.length;
+  const summary = storable(feedback.summary) + (omitted > 0 ? ` Only the first ${plural(tests.length, 'test result')} are shown.` : '');
+  return { ...feedback, summary, tests, output: storable(feedback.output) };
+}
+
 export function parseEvents(stream: Buffer): RunnerEvent[] {
   const events: RunnerEvent[] = [];
   for (const line of stream.toString('utf8').split('\n')) {
@@ -67,6 +113,19 @@ export function parseEvents(stream: Buffer): RunnerEvent[] {
     }
   }
   return events;
+}
+
+/**
+ * What the tests did that the runner cannot serve faithfully with the submission in a separate
+ * process (`subclass`: a class of the submission used as a base; `identity`: an assertIs that
+ * failed on equal values, one of them a copy that crossed between the processes).
+ */
+export function splitLimits(events: RunnerEvent[]): string[] {
+  const kinds = new Set<string>();
+  for (const event of events) {
+    if (event.e === 'split_limit' && (event.what === 'subclass' || event.what === 'identity')) kinds.add(event.what);
+  }
+  return [...kinds].sort();
 }
 
 function plural(n: number, word: string): string {
@@ -97,8 +156,16 @@ function formatSeconds(seconds: number): string {
   return `${seconds} s`;
 }
 
-/** Turns what the sandbox observed into the verdict and the feedback a student reads. */
+/**
+ * Turns what the sandbox observed into the verdict and the feedback a student reads, bounded and
+ * cleaned so that it can always be stored (see bounded()).
+ */
 export function judge(observed: JobObservation): Judgement {
+  const { verdict, feedback } = judgeRaw(observed);
+  return { verdict, feedback: bounded(feedback) };
+}
+
+function judgeRaw(observed: JobObservation): Judgement {
   const { events, end, limits } = observed;
   if (!events.some((e) => e.e === 'started')) throw new NoRunnerStartError('The runner never started.');
 
@@ -183,10 +250,16 @@ export function judge(observed: JobObservation): Judgement {
   if (tests.length === 0) {
     return result('internal_error', 'The assignment has no tests to run; this is not your fault and will be looked at.');
   }
-  if (failed === 0) {
+  // A skipped test proved nothing: a skip is never a pass.
+  const skipped = tests.filter((t) => t.outcome === 'skipped').length;
+  if (failed === 0 && skipped === 0) {
     return result('passed', tests.length === 1 ? 'The test passed.' : `All ${tests.length} tests passed.`);
   }
-  return result('tests_failed', `${failed} of ${plural(tests.length, 'test')} failed${hint}.`, locationOf(firstProblem));
+  if (failed === 0) {
+    return result('tests_failed', `${skipped} of ${plural(tests.length, 'test')} ${skipped === 1 ? 'was' : 'were'} skipped, and a skipped test is not a pass.`);
+  }
+  const alsoSkipped = skipped ? `, ${skipped} skipped` : '';
+  return result('tests_failed', `${failed} of ${plural(tests.length, 'test')} failed${alsoSkipped}${hint}.`, locationOf(firstProblem));
 }
 
 function finalLine(message: string | undefined): string {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FrameReader } from './zygote-protocol';
+import { FrameReader, encodePayload } from './zygote-protocol';
 
 function frame(kind: string, data: string): Buffer {
   const body = Buffer.from(data);
@@ -21,5 +21,14 @@ describe(FrameReader.name, () => {
 
       assert.deepEqual(seen, ['O:hello', 'R:{"e":"started"}\n', 'D:{}']);
     }
+  });
+});
+
+describe(encodePayload.name, () => {
+  it('puts the submission first and the tests after it, so the runner can read them apart', () => {
+    const { payload, codeBytes } = encodePayload('def f():\n    return "é"\n', 'sub', 'import unittest # ü\n');
+
+    assert.deepEqual(JSON.parse(payload.subarray(0, codeBytes).toString('utf8')), { code: 'def f():\n    return "é"\n', moduleName: 'sub' });
+    assert.equal(payload.subarray(codeBytes).toString('utf8'), 'import unittest # ü\n');
   });
 });

@@ -2,6 +2,8 @@
 
 export interface JobHeader {
   payloadBytes: number;
+  /** The payload's first part, JSON `{ code, moduleName }`; the rest is the tests as UTF-8. */
+  codeBytes: number;
   limits: {
     cpuSeconds: number;
     wallMs: number;
@@ -18,14 +20,32 @@ export interface JobHeader {
 export interface ZygoteEnd {
   exitCode: number | null;
   signal: number | null;
+  /** CPU time of the job's main process and the children it waited for. */
   cpuSeconds: number;
+  /** CPU time of every process of the job, including children nobody waited for. */
+  allCpuSeconds: number;
   maxRssKb: number;
   wallMs: number;
   outputBytes: number;
   killed: null | 'wall' | 'output' | 'result';
+  /**
+   * What of the zygote's own state (rlimits, priority, scheduling, affinity, autogroup, OOM score,
+   * dumpability, IPC objects) differed from its start-up snapshot after this job; absent when
+   * nothing did. The zygote exits after such a job.
+   */
+  zygoteChanged?: string[];
 }
 
 export type FrameKind = 'Y' | 'O' | 'R' | 'D';
+
+/**
+ * The payload of one job. The submission and the tests are separate parts because the runner
+ * forks the student's process before it reads the tests, so they never enter that process.
+ */
+export function encodePayload(code: string, moduleName: string, testCode: string): { payload: Buffer; codeBytes: number } {
+  const head = Buffer.from(JSON.stringify({ code, moduleName }), 'utf8');
+  return { payload: Buffer.concat([head, Buffer.from(testCode, 'utf8')]), codeBytes: head.length };
+}
 
 export function encodeJob(header: JobHeader, payload: Buffer): Buffer {
   const head = Buffer.from(JSON.stringify(header), 'utf8');

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
-import { GraderConfigError, loadGraderConfig, logLevelsFrom } from './grader.config';
+import { GRADER_ENV } from '@koodi/contracts';
+import { GraderConfigError, loadGraderConfig } from './grader.config';
 
 const required = {
   DATABASE_URL: 'postgres://koodi:secret@db:5432/koodi',
@@ -21,15 +22,16 @@ describe('loadGraderConfig', () => {
   it('fills in the documented defaults', () => {
     const sut = loadGraderConfig(required);
 
-    assert.equal(sut.gradingQueue, 'grading:queue');
+    assert.equal(sut.gradingQueue, '{grading}:queue');
     assert.equal(sut.slots, availableParallelism());
     assert.match(sut.graderId, new RegExp(`-${process.pid}$`));
+    assert.equal(sut.opsHost, '127.0.0.1');
     assert.equal(sut.opsPort, 9200);
     assert.equal(sut.heartbeatTtlMs, 10_000);
     assert.equal(sut.shutdownTimeoutMs, 10_000);
     assert.equal(sut.sandboxBwrap, '/usr/bin/bwrap');
     assert.equal(sut.sandboxPython, '/usr/bin/python3');
-    assert.equal(sut.logLevel, 'log');
+    assert.equal(sut.logLevel, 'info');
   });
 
   it('reads every variable', () => {
@@ -38,6 +40,7 @@ describe('loadGraderConfig', () => {
       GRADING_QUEUE: 'grading:test',
       GRADER_SLOTS: '2',
       GRADER_ID: 'grader-a',
+      OPS_HOST: '0.0.0.0',
       OPS_PORT: '0',
       HEARTBEAT_TTL_MS: '1500',
       SHUTDOWN_TIMEOUT_MS: '0',
@@ -54,6 +57,7 @@ describe('loadGraderConfig', () => {
         gradingQueue: 'grading:test',
         slots: 2,
         graderId: 'grader-a',
+        opsHost: '0.0.0.0',
         opsPort: 0,
         heartbeatTtlMs: 1500,
         shutdownTimeoutMs: 0,
@@ -83,9 +87,21 @@ describe('loadGraderConfig', () => {
     })();
 
     assert.ok(error instanceof GraderConfigError);
-    const named = ['DATABASE_URL', 'REDIS_URL', 'GRADER_SLOTS', 'OPS_PORT', 'HEARTBEAT_TTL_MS', 'SANDBOX_BWRAP', 'LOG_LEVEL', 'GRADER_ID'];
+    const named = [
+      'DATABASE_URL',
+      'REDIS_URL',
+      'GRADER_SLOTS',
+      'OPS_PORT',
+      'HEARTBEAT_TTL_MS',
+      'SANDBOX_BWRAP',
+      'LOG_LEVEL',
+      'GRADER_ID',
+    ];
     for (const name of named) {
-      assert.ok(error.problems.some((p) => p.startsWith(name)), `${name} is reported`);
+      assert.ok(
+        error.problems.some((p) => p.startsWith(name)),
+        `${name} is reported`,
+      );
     }
     assert.equal(error.problems.length, named.length);
   });
@@ -97,7 +113,26 @@ describe('loadGraderConfig', () => {
     );
   });
 
-  it('prints the chosen level and everything more severe', () => {
-    assert.deepEqual(logLevelsFrom('warn'), ['fatal', 'error', 'warn']);
+  it("speaks pino's levels, and reads the older `log` and `verbose` as `info` and `trace`", () => {
+    assert.equal(loadGraderConfig({ ...required, LOG_LEVEL: 'trace' }).logLevel, 'trace');
+    assert.equal(loadGraderConfig({ ...required, LOG_LEVEL: 'silent' }).logLevel, 'silent');
+    assert.equal(loadGraderConfig({ ...required, LOG_LEVEL: 'log' }).logLevel, 'info');
+    assert.equal(loadGraderConfig({ ...required, LOG_LEVEL: 'verbose' }).logLevel, 'trace');
+    assert.throws(
+      () => loadGraderConfig({ ...required, LOG_LEVEL: 'toString' }),
+      /LOG_LEVEL must be one of/,
+    );
+  });
+
+  it('reads exactly the variables GRADER_ENV declares', () => {
+    const read = new Set<string>();
+    const env = new Proxy({ ...required } as Record<string, string | undefined>, {
+      get(target, name) {
+        if (typeof name === 'string') read.add(name);
+        return target[name as string];
+      },
+    });
+    loadGraderConfig(env);
+    assert.deepEqual([...read].sort(), Object.keys(GRADER_ENV).sort());
   });
 });

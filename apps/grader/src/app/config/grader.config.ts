@@ -1,10 +1,15 @@
 import { availableParallelism, hostname } from 'node:os';
-import { redisTarget } from '@koodi/queue';
+import {
+  type EnvVariable,
+  GRADER_ENV,
+  type GraderEnvName,
+  LOG_LEVELS,
+  type LogLevel,
+  parseLogLevel,
+} from '@koodi/contracts';
+import { clusterQueueProblem, isClusterUrl, parseClusterUrl, redisTarget } from '@koodi/queue';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-/** Everything the grader reads from its environment; documented in apps/grader/README.md. */
+/** Everything the grader reads from its environment, declared in GRADER_ENV (`@koodi/contracts`). */
 export interface GraderConfig {
   databaseUrl: string;
   /**
@@ -17,6 +22,7 @@ export interface GraderConfig {
   gradingQueue: string;
   slots: number;
   graderId: string;
+  opsHost: string;
   opsPort: number;
   heartbeatTtlMs: number;
   shutdownTimeoutMs: number;
@@ -39,12 +45,17 @@ type Env = Record<string, string | undefined>;
 /** Reads and validates the environment, reporting every bad variable at once. */
 export function loadGraderConfig(env: Env = process.env): GraderConfig {
   const problems: string[] = [];
-  const read = (name: string): string | undefined => {
+  // Only names declared in GRADER_ENV can be read, so the README's table cannot miss one.
+  const read = (name: GraderEnvName): string | undefined => {
     const value = env[name]?.trim();
     return value === '' ? undefined : value;
   };
+  const fallbackOf = (name: GraderEnvName): string => {
+    const variable: EnvVariable = GRADER_ENV[name];
+    return variable.default ?? '';
+  };
 
-  const url = (name: string, protocols: string[], example: string): string => {
+  const url = (name: GraderEnvName, protocols: string[], example: string): string => {
     const value = read(name);
     if (value === undefined) {
       problems.push(`${name} is required (e.g. ${example})`);
@@ -64,7 +75,22 @@ export function loadGraderConfig(env: Env = process.env): GraderConfig {
     return value;
   };
 
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
+  // A cluster's seed list is no WHATWG URL; the message never echoes the password.
+  const clusterUrl = (value: string): string => {
+    try {
+      parseClusterUrl(value);
+    } catch (error) {
+      problems.push(`REDIS_URL: ${(error as Error).message}`);
+    }
+    return value;
+  };
+
+  const integer = (
+    name: GraderEnvName,
+    min: number,
+    max: number,
+    fallback = Number(fallbackOf(name)),
+  ): number => {
     const value = read(name);
     if (value === undefined) return fallback;
     const parsed = Number(value);
@@ -75,54 +101,72 @@ export function loadGraderConfig(env: Env = process.env): GraderConfig {
     return parsed;
   };
 
-  const absolutePath = (name: string, fallback: string): string => {
-    const value = read(name) ?? fallback;
+  const absolutePath = (name: GraderEnvName): string => {
+    const value = read(name) ?? fallbackOf(name);
     if (!value.startsWith('/')) problems.push(`${name} must be an absolute path, got "${value}"`);
     return value;
   };
 
+  // REDIS_SENTINELS with REDIS_SENTINEL_NAME (and REDIS_URL's password and database, when set).
   const sentinelTarget = (): string => {
     try {
-      return redisTarget(env);
+      return redisTarget({
+        REDIS_URL: read('REDIS_URL'),
+        REDIS_SENTINELS: read('REDIS_SENTINELS'),
+        REDIS_SENTINEL_NAME: read('REDIS_SENTINEL_NAME'),
+      });
     } catch (error) {
       problems.push((error as Error).message);
       return '';
     }
   };
 
-  const gradingQueue = read('GRADING_QUEUE') ?? 'grading:queue';
+  const gradingQueue = read('GRADING_QUEUE') ?? fallbackOf('GRADING_QUEUE');
   if (/\s/.test(gradingQueue)) problems.push('GRADING_QUEUE must not contain spaces');
+
+  const redisUrl =
+    read('REDIS_SENTINELS') || read('REDIS_SENTINEL_NAME')
+      ? sentinelTarget()
+      : isClusterUrl(read('REDIS_URL') ?? '')
+        ? clusterUrl(read('REDIS_URL') ?? '')
+        : url('REDIS_URL', ['redis:', 'rediss:'], 'redis://host:6379');
+  const clusterProblem = clusterQueueProblem(redisUrl, gradingQueue);
+  if (clusterProblem) problems.push(`GRADING_QUEUE: ${clusterProblem}`);
 
   const graderId = read('GRADER_ID') ?? `${hostname()}-${process.pid}`;
   if (/[\s*?[\]]/.test(graderId)) {
-    problems.push(`GRADER_ID must not contain spaces or glob characters (* ? [ ]), got "${graderId}"`);
+    problems.push(
+      `GRADER_ID must not contain spaces or glob characters (* ? [ ]), got "${graderId}"`,
+    );
   }
 
-  const logLevel = (read('LOG_LEVEL') ?? 'log') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) {
-    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const logLevelRaw = read('LOG_LEVEL') ?? fallbackOf('LOG_LEVEL');
+  const parsedLogLevel = parseLogLevel(logLevelRaw);
+  if (parsedLogLevel === undefined) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevelRaw}"`);
   }
+  const logLevel: LogLevel = parsedLogLevel ?? 'info';
 
-  const heartbeatTtlMs = integer('HEARTBEAT_TTL_MS', 10_000, 300, 600_000);
+  const heartbeatTtlMs = integer('HEARTBEAT_TTL_MS', 300, 600_000);
 
   const config: GraderConfig = {
-    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/koodi'),
-    redisUrl: read('REDIS_SENTINELS') || read('REDIS_SENTINEL_NAME') ? sentinelTarget() : url('REDIS_URL', ['redis:', 'rediss:'], 'redis://host:6379'),
+    databaseUrl: url(
+      'DATABASE_URL',
+      ['postgres:', 'postgresql:'],
+      'postgres://user:password@host:5432/koodi',
+    ),
+    redisUrl,
     gradingQueue,
-    slots: integer('GRADER_SLOTS', availableParallelism(), 1, 256),
+    slots: integer('GRADER_SLOTS', 1, 256, availableParallelism()),
     graderId,
-    opsPort: integer('OPS_PORT', 9200, 0, 65_535),
+    opsHost: read('OPS_HOST') ?? fallbackOf('OPS_HOST'),
+    opsPort: integer('OPS_PORT', 0, 65_535),
     heartbeatTtlMs,
-    shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
-    sandboxBwrap: absolutePath('SANDBOX_BWRAP', '/usr/bin/bwrap'),
-    sandboxPython: absolutePath('SANDBOX_PYTHON', '/usr/bin/python3'),
+    shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 0, 600_000),
+    sandboxBwrap: absolutePath('SANDBOX_BWRAP'),
+    sandboxPython: absolutePath('SANDBOX_PYTHON'),
     logLevel,
   };
   if (problems.length > 0) throw new GraderConfigError(problems);
   return config;
-}
-
-/** The levels Nest's logger prints for a threshold: everything at least as severe. */
-export function logLevelsFrom(threshold: LogLevel): LogLevel[] {
-  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(threshold) + 1);
 }

@@ -107,6 +107,20 @@ describe(GradingService.name, () => {
     assert.deepEqual(graded.sort(), [submission.id, joined.id].sort());
   });
 
+  it('case 36: a verdict from a sandbox the job changed is stored as such and not given to the rows that joined it', async () => {
+    const { submission } = queued();
+    const joined = submissions.add({ assignmentId: submission.assignmentId, duplicateOf: submission.id });
+    sandbox.respondWith(() => ({ verdict: 'tests_failed', feedback: feedbackFor('tests_failed'), durationMs: 3, slotIntact: false }));
+
+    await sut.grade({ submissionId: submission.id });
+
+    assert.equal(submissions.commits[0].result.slotIntact, false);
+    assert.equal(submissions.rows.get(submission.id)!.slotIntact, false);
+    const other = submissions.rows.get(joined.id)!;
+    assert.equal(other.status, 'queued');
+    assert.equal(other.duplicateOf, null);
+  });
+
   it('rejects when the sandbox fails on our side, so the queue delivers the job again', async () => {
     const { submission } = queued();
     sandbox.respondWith(() => {

@@ -60,7 +60,9 @@ export class GradingService {
       this.metrics.jobSkipped('malformed_job');
       return;
     }
-    const submission = await this.database('Claiming', id, () => this.submissions.claimForGrading(id));
+    const submission = await this.database('Claiming', id, () =>
+      this.submissions.claimForGrading(id),
+    );
     if (!submission) {
       this.metrics.jobSkipped('already_final');
       return;
@@ -69,17 +71,25 @@ export class GradingService {
     void this.publish([{ id, userId: submission.userId, status: 'grading' }], SUBMISSION_GRADING);
 
     if (submission.attempts > MAX_RECORDED_ATTEMPTS) {
-      this.logger.warn(`Submission ${id} was started ${submission.attempts} times; giving up`);
-      await this.finish(id, { verdict: 'internal_error', feedback: INTERNAL_ERROR_FEEDBACK, gradingMs: 0 });
+      this.logger.warn({
+        submissionId: id,
+        msg: `Submission ${id} was started ${submission.attempts} times; giving up`,
+      });
+      await this.finish(id, {
+        verdict: 'internal_error',
+        feedback: INTERNAL_ERROR_FEEDBACK,
+        gradingMs: 0,
+      });
       return;
     }
 
     const assignment = await this.database('Loading the tests of', id, () =>
       this.tests.get(submission.assignmentId, submission.assignmentVersion),
     );
-    if (!assignment) throw new Error(`Assignment ${submission.assignmentId} of submission ${id} not found`);
+    if (!assignment)
+      throw new Error(`Assignment ${submission.assignmentId} of submission ${id} not found`);
 
-    const outcome = await this.runSandbox(() =>
+    const outcome = await this.runSandbox(id, () =>
       this.sandbox.run({
         code: submission.code,
         moduleName: assignment.moduleName,
@@ -91,24 +101,41 @@ export class GradingService {
       verdict: outcome.verdict,
       feedback: outcome.feedback,
       gradingMs: outcome.durationMs,
+      slotIntact: outcome.slotIntact !== false,
     });
+    if (outcome.slotIntact === false) {
+      this.logger.warn(`Submission ${id} changed its sandbox; its verdict is kept from every other submission`);
+    }
   }
 
   /** The queue gave up on a job: the submission ends as our error, which costs the student nothing. */
   async giveUp(job: GradeSubmissionJob, reason?: unknown): Promise<void> {
     const id = submissionIdOf(job);
     if (!id) return;
-    this.logger.error(`Giving up on submission ${id}: ${describe(reason)}`);
-    await this.finish(id, { verdict: 'internal_error', feedback: INTERNAL_ERROR_FEEDBACK, gradingMs: 0 });
+    this.logger.error({
+      submissionId: id,
+      msg: `Giving up on submission ${id}: ${describe(reason)}`,
+    });
+    await this.finish(id, {
+      verdict: 'internal_error',
+      feedback: INTERNAL_ERROR_FEEDBACK,
+      gradingMs: 0,
+    });
   }
 
-  private async runSandbox(run: () => Promise<SandboxOutcome>): Promise<SandboxOutcome> {
+  private async runSandbox(
+    id: string,
+    run: () => Promise<SandboxOutcome>,
+  ): Promise<SandboxOutcome> {
     const done = this.metrics.sandboxStarted();
     try {
       return await run();
     } catch (error) {
       this.metrics.sandboxFailed(error);
-      this.logger.warn(`Sandbox failed (the job will be retried): ${describe(error)}`);
+      this.logger.warn({
+        submissionId: id,
+        msg: `Sandbox failed (the job will be retried): ${describe(error)}`,
+      });
       throw error;
     } finally {
       done();
@@ -117,7 +144,9 @@ export class GradingService {
 
   /** Commits without running anything again: the sandbox's answer is kept while the database recovers. */
   private async finish(id: string, result: VerdictToCommit): Promise<void> {
-    const changed = await this.database('Writing the verdict of', id, () => this.submissions.commitVerdict(id, result));
+    const changed = await this.database('Writing the verdict of', id, () =>
+      this.submissions.commitVerdict(id, result),
+    );
     if (changed.length > 0) this.metrics.jobGraded(result.verdict);
     await this.publish(changed, SUBMISSION_GRADED);
   }
@@ -129,7 +158,10 @@ export class GradingService {
   private database<T>(what: string, id: string, work: () => Promise<T>): Promise<T> {
     return retryTransient(work, this.retry, (error, attempt, delayMs) => {
       this.metrics.dbRetried();
-      this.logger.warn(`${what} ${id} failed (try ${attempt}), retrying in ${delayMs} ms: ${describe(error)}`);
+      this.logger.warn({
+        submissionId: id,
+        msg: `${what} ${id} failed (try ${attempt}), retrying in ${delayMs} ms: ${describe(error)}`,
+      });
     });
   }
 
@@ -137,10 +169,18 @@ export class GradingService {
   private async publish(rows: ChangedSubmission[], event: SubmissionEvent['event']): Promise<void> {
     for (const row of rows) {
       try {
-        await this.events.publish({ event, submissionId: row.id, userId: row.userId, status: row.status });
+        await this.events.publish({
+          event,
+          submissionId: row.id,
+          userId: row.userId,
+          status: row.status,
+        });
       } catch (error) {
         this.metrics.publishFailed();
-        this.logger.warn(`Publishing ${event} for ${row.id} failed: ${describe(error)}`);
+        this.logger.warn({
+          submissionId: row.id,
+          msg: `Publishing ${event} for ${row.id} failed: ${describe(error)}`,
+        });
       }
     }
   }
@@ -153,7 +193,8 @@ function submissionIdOf(job: unknown): string | null {
 
 function describe(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
-  if (typeof error === 'object' && error !== null && 'message' in error) return String(error.message);
+  if (typeof error === 'object' && error !== null && 'message' in error)
+    return String(error.message);
   return String(error);
 }
 

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { statusOfVerdict } from '@koodi/contracts';
-import type { AssignmentEntity, ChangedSubmission, GradingClaim, SubmissionEntity, VerdictToCommit } from '@koodi/db';
+import {
+  isCopyable,
+  type AssignmentEntity,
+  type ChangedSubmission,
+  type GradingClaim,
+  type SubmissionEntity,
+  type VerdictToCommit,
+} from '@koodi/db';
 import type { AssignmentSource } from './assignment-tests.cache';
 import type { SubmissionStore } from './grading.service';
 
@@ -30,6 +37,7 @@ export class SubmissionStoreFake implements SubmissionStore {
         startedAt: null,
         gradedAt: null,
         gradingMs: null,
+        slotIntact: true,
       } satisfies SubmissionEntity,
       overrides,
     );
@@ -52,14 +60,19 @@ export class SubmissionStoreFake implements SubmissionStore {
     if (failure !== undefined) throw failure;
     this.commits.push({ id, result });
     const changed: ChangedSubmission[] = [];
+    const share = isCopyable(result);
     for (const row of this.rows.values()) {
-      if ((row.id === id || row.duplicateOf === id) && (row.status === 'queued' || row.status === 'grading')) {
+      const inFlight = row.status === 'queued' || row.status === 'grading';
+      // As the repository: a verdict that may not be copied leaves the joined rows to be graded again.
+      if (!share && row.duplicateOf === id && inFlight) row.duplicateOf = null;
+      if ((row.id === id || row.duplicateOf === id) && inFlight) {
         Object.assign(row, {
           status: statusOfVerdict(result.verdict),
           verdict: result.verdict,
           feedback: result.feedback,
           gradingMs: result.gradingMs,
           gradedAt: new Date(),
+          slotIntact: result.slotIntact !== false,
         });
         changed.push({ id: row.id, userId: row.userId, status: row.status });
       }

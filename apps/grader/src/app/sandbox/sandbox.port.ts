@@ -12,6 +12,11 @@ export interface SandboxOutcome {
   verdict: Verdict;
   feedback: Feedback;
   durationMs: number;
+  /**
+   * False when the sandbox was found changed by this job (its zygote's self-check failed): the
+   * verdict is stored for this submission only and never copied to another.
+   */
+  slotIntact?: boolean;
 }
 
 /**
@@ -33,6 +38,8 @@ export interface SandboxStats {
   queued: number;
   crashes: number;
   restarts: number;
+  /** Sandboxes replaced because a job changed their zygote. */
+  retired?: number;
 }
 
 export const SANDBOX = Symbol('SANDBOX');

@@ -14,6 +14,18 @@ export interface MeResponse {
   points: number;
   solved: string[];
   next: string | null;
+  /**
+   * For each assignment id, the one to do after it: the first unsolved one further on, else any
+   * unsolved one, else simply the following one; null after the last when nothing is left.
+   */
+  nextAfter: Record<string, AssignmentRef | null>;
+}
+
+/** Enough of an assignment to link to it. */
+export interface AssignmentRef {
+  id: string;
+  slug: string;
+  title: string;
 }
 
 export interface AssignmentSummary {
@@ -53,6 +65,9 @@ export interface SubmissionView {
   startedAt: string | null;
   gradedAt: string | null;
   gradingMs: number | null;
+  /** What the student reads about where the submission stands: a headline and one sentence. */
+  title: string;
+  detail: string;
 }
 
 export interface SubmissionHistoryItem {
@@ -61,6 +76,8 @@ export interface SubmissionHistoryItem {
   verdict: Verdict | null;
   summary: string | null;
   createdAt: string;
+  /** A short label for the list of earlier submissions. */
+  label: string;
 }
 
 export interface HealthResponse {

@@ -51,4 +51,8 @@ export class SubmissionEntity {
 
   @Column({ name: 'grading_ms', type: 'integer', nullable: true })
   gradingMs!: number | null;
+
+  /** False when the job was found to have changed its sandbox: the verdict is never copied. */
+  @Column({ name: 'slot_intact', type: 'boolean', default: true })
+  slotIntact!: boolean;
 }

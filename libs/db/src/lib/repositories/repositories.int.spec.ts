@@ -181,6 +181,94 @@ describe('repositories', () => {
     assert.equal(copy.duplicateOf, second.id);
   });
 
+  // docs/SECURITY.md case 36: dedupe must not spread a verdict the code did not earn by itself.
+  it('case 36: a verdict from a sandbox the job changed is never copied to another user', async () => {
+    const { submission } = await fixture();
+    const poisoned = await sut.insertQueued(submission);
+    await sut.claimForGrading(poisoned.id);
+    await sut.commitVerdict(poisoned.id, { verdict: 'tests_failed', feedback, gradingMs: 1, slotIntact: false });
+    assert.equal((await sut.findById(poisoned.id))!.slotIntact, false);
+
+    const other = await users.create();
+    const next = await sut.insertDeduped({ ...submission, userId: other.id });
+    assert.equal(next.status, 'queued');
+    assert.equal(next.verdict, null);
+    assert.equal(next.duplicateOf, null);
+    assert.equal(await sut.findReusable(submission.assignmentId, submission.assignmentVersion, submission.codeSha256).then((r) => r?.id), next.id);
+  });
+
+  for (const verdict of ['time_limit_cpu', 'time_limit_wall', 'memory_limit', 'output_limit', 'internal_error'] as const) {
+    it(`case 36: the verdict ${verdict} is never copied to another user`, async () => {
+      const { submission } = await fixture();
+      const first = await sut.insertQueued(submission);
+      await sut.commitVerdict(first.id, { verdict, feedback, gradingMs: 1 });
+
+      const other = await users.create();
+      const next = await sut.insertDeduped({ ...submission, userId: other.id });
+      assert.equal(next.status, 'queued');
+      assert.equal(next.verdict, null);
+      assert.equal(next.duplicateOf, null);
+    });
+  }
+
+  it('case 36: an intact tests_failed verdict is still copied', async () => {
+    const { submission } = await fixture();
+    const first = await sut.insertQueued(submission);
+    await sut.commitVerdict(first.id, { verdict: 'tests_failed', feedback, gradingMs: 1 });
+
+    const other = await users.create();
+    const next = await sut.insertDeduped({ ...submission, userId: other.id });
+    assert.equal(next.status, 'failed');
+    assert.equal(next.verdict, 'tests_failed');
+    assert.equal(next.duplicateOf, first.id);
+  });
+
+  it('case 36: rows that joined a submission in flight do not inherit its limit or changed-sandbox verdict', async () => {
+    for (const result of [
+      { verdict: 'memory_limit' as const, slotIntact: true },
+      { verdict: 'passed' as const, slotIntact: false },
+    ]) {
+      const { submission } = await fixture();
+      const first = await sut.insertDeduped(submission);
+      const other = await users.create();
+      const joined = await sut.insertDeduped({ ...submission, userId: other.id });
+      assert.equal(joined.duplicateOf, first.id);
+
+      const changed = await sut.commitVerdict(first.id, { ...result, feedback, gradingMs: 1 });
+      assert.deepEqual(changed.map((row) => row.id), [first.id]);
+      const left = (await sut.findById(joined.id))!;
+      assert.equal(left.status, 'queued');
+      assert.equal(left.duplicateOf, null, 'left to the reconciler, which queues it again');
+
+      // A join that committed just after the verdict: finalizeJoined must not copy it either.
+      const late = await sut.insertQueued({ ...submission, userId: (await users.create()).id, duplicateOf: first.id });
+      assert.deepEqual(await sut.finalizeJoined(late.id), []);
+      const lateRow = (await sut.findById(late.id))!;
+      assert.equal(lateRow.status, 'queued');
+      assert.equal(lateRow.duplicateOf, null);
+    }
+  });
+
+  it('case 42: the history carries summaries and never loads the full feedback', async () => {
+    const { submission, user } = await fixture();
+    const row = await sut.insertQueued(submission);
+    const big: Feedback = {
+      summary: '1 of 1000 tests failed.',
+      tests: Array.from({ length: 1000 }, (_, i) => ({ name: `T.test_${i}`, outcome: 'failed' as const, message: 'x'.repeat(200) })),
+      output: 'y'.repeat(60_000),
+      outputTruncated: false,
+    };
+    await sut.commitVerdict(row.id, { verdict: 'tests_failed', feedback: big, gradingMs: 1 });
+
+    const [item] = await sut.historyFor(user.id, submission.assignmentId);
+    assert.equal(item.id, row.id);
+    assert.equal(item.summary, big.summary);
+    assert.equal(item.verdict, 'tests_failed');
+    assert.equal(item.status, 'failed');
+    assert.ok(item.createdAt instanceof Date);
+    assert.equal('feedback' in item, false);
+  });
+
   it('counts each solved assignment once', async () => {
     const { submission, user } = await fixture();
     const first = await sut.insertQueued(submission);

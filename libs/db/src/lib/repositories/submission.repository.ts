@@ -17,6 +17,33 @@ export interface VerdictToCommit {
   verdict: Verdict;
   feedback: Feedback;
   gradingMs: number;
+  /** False when the sandbox was found changed by the job (default true). */
+  slotIntact?: boolean;
+}
+
+/** A row of a student's history: the summary only, never the full feedback. */
+export interface SubmissionHistoryRow {
+  id: string;
+  assignmentId: string;
+  status: SubmissionEntity['status'];
+  verdict: Verdict | null;
+  summary: string | null;
+  createdAt: Date;
+  gradedAt: Date | null;
+}
+
+/**
+ * Verdicts another submission of the same code may be given without running it: what the code
+ * itself decides. Limit verdicts depend on the machine's load as much as on the code, and
+ * internal errors on our infrastructure; they are never copied, and nothing from a sandbox a job
+ * had changed is (slot_intact).
+ */
+export const COPYABLE_VERDICTS: readonly Verdict[] = ['passed', 'tests_failed', 'syntax_error', 'import_error'];
+const COPYABLE_SQL = `(verdict IN (${COPYABLE_VERDICTS.map((v) => `'${v}'`).join(', ')}) AND slot_intact)`;
+const copyable = (alias: string) => COPYABLE_SQL.replace(/verdict|slot_intact/g, (column) => `${alias}.${column}`);
+
+export function isCopyable(result: Pick<VerdictToCommit, 'verdict' | 'slotIntact'>): boolean {
+  return result.slotIntact !== false && COPYABLE_VERDICTS.includes(result.verdict);
 }
 
 /** What the grader needs of a submission it has claimed. */
@@ -73,8 +100,8 @@ export class SubmissionRepository {
 
   /**
    * The submission a new one with the same (assignment, version, code) can reuse: the latest
-   * with a student verdict, else one in flight that was itself queued. Infrastructure errors
-   * are never reused.
+   * with a copyable verdict (COPYABLE_VERDICTS, slot intact), else one in flight that was itself
+   * queued.
    */
   findReusable(
     assignmentId: string,
@@ -92,7 +119,7 @@ export class SubmissionRepository {
         },
       )
       .andWhere(
-        "(s.status IN ('passed', 'failed') OR (s.status IN ('queued', 'grading') AND s.duplicateOf IS NULL))",
+        `((s.status IN ('passed', 'failed') AND ${copyable('s')}) OR (s.status IN ('queued', 'grading') AND s.duplicateOf IS NULL))`,
       )
       .orderBy("CASE WHEN s.status IN ('passed', 'failed') THEN 0 ELSE 1 END", 'ASC')
       .addOrderBy('s.createdAt', 'DESC')
@@ -100,9 +127,9 @@ export class SubmissionRepository {
   }
 
   /**
-   * Dedupe and insert in one statement: copies the final student verdict of an identical
-   * earlier submission, or joins one in flight (`duplicate_of`), or inserts a plain queued row.
-   * Throws the same unique violations as insertQueued.
+   * Dedupe and insert in one statement: copies the copyable final verdict (see COPYABLE_VERDICTS)
+   * of an identical earlier submission, or joins one in flight (`duplicate_of`), or inserts a
+   * plain queued row. Throws the same unique violations as insertQueued.
    */
   async insertDeduped(submission: NewSubmission): Promise<SubmissionEntity> {
     // The hottest write of the API: a named statement is planned once per connection.
@@ -114,7 +141,8 @@ export class SubmissionRepository {
       text: `WITH source AS (
          SELECT id, status, verdict, feedback FROM submissions
           WHERE assignment_id = $1 AND assignment_version = $2 AND code_sha256 = $5
-            AND (status IN ('passed', 'failed') OR (status IN ('queued', 'grading') AND duplicate_of IS NULL))
+            AND ((status IN ('passed', 'failed') AND ${COPYABLE_SQL})
+                 OR (status IN ('queued', 'grading') AND duplicate_of IS NULL))
           ORDER BY CASE WHEN status IN ('passed', 'failed') THEN 0 ELSE 1 END, created_at DESC
           LIMIT 1)
        INSERT INTO submissions
@@ -129,7 +157,7 @@ export class SubmissionRepository {
               CASE WHEN source.status IN ('passed', 'failed') THEN 0 END
          FROM (SELECT 1) AS one LEFT JOIN source ON true
        RETURNING id, assignment_id, assignment_version, user_id, code_sha256, status, verdict, feedback, attempts,
-                 duplicate_of, idempotency_key, created_at, started_at, graded_at, grading_ms`,
+                 duplicate_of, idempotency_key, created_at, started_at, graded_at, grading_ms, slot_intact`,
       values: [
         submission.assignmentId,
         submission.assignmentVersion,
@@ -145,9 +173,21 @@ export class SubmissionRepository {
 
   /**
    * Gives rows that joined a submission now final its verdict (all such rows, or only `id`):
-   * covers a join that committed just after the verdict of the row it joined.
+   * covers a join that committed just after the verdict of the row it joined. A verdict that may
+   * not be copied is not: such rows leave the source (duplicate_of cleared) and, still queued
+   * with no job, are queued again by the reconciler.
    */
   async finalizeJoined(id?: string): Promise<ChangedSubmission[]> {
+    await this.submissions.query(
+      `UPDATE submissions AS joined SET duplicate_of = NULL
+         FROM submissions AS source
+        WHERE source.id = joined.duplicate_of
+          AND joined.status IN ('queued', 'grading')
+          AND source.status IN ('passed', 'failed', 'error')
+          AND NOT ${copyable('source')}
+          AND ($1::uuid IS NULL OR joined.id = $1::uuid)`,
+      [id ?? null],
+    );
     const [rows]: [Array<{ id: string; user_id: string; status: SubmissionEntity['status'] }>, number] =
       await this.submissions.query(
         `UPDATE submissions AS joined
@@ -156,7 +196,8 @@ export class SubmissionRepository {
            FROM submissions AS source
           WHERE source.id = joined.duplicate_of
             AND joined.status IN ('queued', 'grading')
-            AND source.status IN ('passed', 'failed', 'error')
+            AND source.status IN ('passed', 'failed')
+            AND ${copyable('source')}
             AND ($1::uuid IS NULL OR joined.id = $1::uuid)
           RETURNING joined.id, joined.user_id, joined.status`,
         [id ?? null],
@@ -277,19 +318,25 @@ export class SubmissionRepository {
 
   /**
    * Writes the verdict of `id` and of the identical submissions that joined it, once: rows
-   * already final are left alone, so a job graded twice still yields one verdict.
+   * already final are left alone, so a job graded twice still yields one verdict. A verdict
+   * that may not be copied (isCopyable) is written to `id` alone; the rows that joined it leave
+   * it, to be queued again by the reconciler and graded on their own.
    */
   async commitVerdict(id: string, result: VerdictToCommit): Promise<ChangedSubmission[]> {
     const status = statusOfVerdict(result.verdict);
+    const share = isCopyable(result);
     // For UPDATE … RETURNING the postgres driver answers [rows, affected count].
     const [rows]: [
       Array<{ id: string; user_id: string; status: SubmissionEntity['status'] }>,
       number,
     ] = await this.submissions.query(
-      `UPDATE submissions
+      `WITH detached AS (
+         UPDATE submissions SET duplicate_of = NULL
+          WHERE duplicate_of = $1 AND NOT $7::boolean AND status IN ('queued', 'grading'))
+       UPDATE submissions
           SET status = $2, verdict = $3, feedback = $4, graded_at = now(), grading_ms = $5,
-              started_at = coalesce(started_at, now())
-        WHERE (id = $1 OR duplicate_of = $1) AND status IN ('queued', 'grading')
+              started_at = coalesce(started_at, now()), slot_intact = $6
+        WHERE (id = $1 OR (duplicate_of = $1 AND $7::boolean)) AND status IN ('queued', 'grading')
         RETURNING id, user_id, status`,
       [
         id,
@@ -297,6 +344,8 @@ export class SubmissionRepository {
         result.verdict,
         JSON.stringify(result.feedback),
         Math.max(0, Math.round(result.gradingMs)),
+        result.slotIntact !== false,
+        share,
       ],
     );
     return rows.map((row) => ({ id: row.id, userId: row.user_id, status: row.status }));
@@ -312,14 +361,36 @@ export class SubmissionRepository {
     return query.orderBy('s.createdAt', 'ASC').limit(limit).getMany();
   }
 
-  /** A student's submissions for one assignment, newest first. */
-  historyFor(userId: string, assignmentId: string, limit = 50): Promise<SubmissionEntity[]> {
-    return this.submissions.find({
-      where: { userId, assignmentId },
-      order: { createdAt: 'DESC' },
-      take: limit,
-      select: ['id', 'assignmentId', 'status', 'verdict', 'feedback', 'createdAt', 'gradedAt'],
-    });
+  /**
+   * A student's submissions for one assignment, newest first, with the feedback's summary only:
+   * the test results and output (up to hundreds of KB a row) are neither sent nor parsed.
+   */
+  async historyFor(userId: string, assignmentId: string, limit = 50): Promise<SubmissionHistoryRow[]> {
+    const rows: Array<{
+      id: string;
+      assignment_id: string;
+      status: SubmissionEntity['status'];
+      verdict: Verdict | null;
+      summary: string | null;
+      created_at: Date;
+      graded_at: Date | null;
+    }> = await this.submissions.query(
+      `SELECT id, assignment_id, status, verdict, feedback->>'summary' AS summary, created_at, graded_at
+         FROM submissions
+        WHERE user_id = $1 AND assignment_id = $2
+        ORDER BY created_at DESC
+        LIMIT $3`,
+      [userId, assignmentId, limit],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      assignmentId: row.assignment_id,
+      status: row.status,
+      verdict: row.verdict,
+      summary: row.summary,
+      createdAt: row.created_at,
+      gradedAt: row.graded_at,
+    }));
   }
 
   /** Distinct assignments the user has passed. */
@@ -358,6 +429,7 @@ export function submissionFromRow(row: Record<string, unknown>): SubmissionEntit
     startedAt: row['started_at'] ?? null,
     gradedAt: row['graded_at'] ?? null,
     gradingMs: row['grading_ms'] ?? null,
+    slotIntact: row['slot_intact'] ?? true,
   });
 }
 
