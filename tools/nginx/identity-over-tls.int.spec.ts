@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,8 +60,11 @@ describe('identity over http:// and https:// in production, in Chromium (case 28
         throw new Error(`${built} is missing: build first (npx nx run-many -t build)`);
     }
     work = await mkdtemp(join(tmpdir(), 'koodi-identity-tls-'));
-    // Run as root, NGINX workers drop to `nobody`: they must reach their temporary folders.
+    // Run as root, NGINX workers drop to `nobody`: they must reach their temporary folders and the
+    // site, which they cannot inside a checkout only its owner may enter. A copy they can reach.
     await chmod(work, 0o755);
+    const webRoot = join(work, 'web');
+    await cp(WEB_ROOT, webRoot, { recursive: true });
 
     scratch = await scratchDatabase(serverUrl, 'koodi_identity_tls');
     const db = new pg.Client({ connectionString: scratch.url });
@@ -110,7 +113,7 @@ describe('identity over http:// and https:// in production, in Chromium (case 28
       dir: join(work, 'nginx'),
       listenPort: httpPort,
       apiAddresses: [`127.0.0.1:${apiPort}`],
-      webRoot: WEB_ROOT,
+      webRoot,
       tls: { port: httpsPort, cert, key },
       // 127.0.0.2 plays a load balancer in front that ends TLS; the browser comes from 127.0.0.1.
       balancers: `${BALANCER} 1;\n`,
