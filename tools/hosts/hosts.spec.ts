@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { stopProcess, waitFor } from '../stack/processes.ts';
 import { DATA_DIR, ROOT } from '../stack/services.ts';
-import { renderNginxConfig } from '../stack/stack.ts';
+import { nginxPlaces, renderNginxConfig } from '../stack/stack.ts';
 import { findProgram, postgresRunAs } from '../stack/system.ts';
 import { GRADING_QUEUE } from '@koodi/contracts';
 import { DESERVES, kindOfCode, type LoadPlan, type LoadResult } from './load.ts';
@@ -236,6 +236,8 @@ async function startApps(
         join(dir, `${grader}.log`),
         {
           ...env,
+          // Probed from the load host, so on the host's own address (the default is loopback).
+          OPS_HOST: at(grader),
           OPS_PORT: '9200',
           GRADER_ID: `grader-${grader}`,
           LOG_LEVEL: 'warn',
@@ -259,8 +261,12 @@ async function startApps(
         processes.get(grader),
       );
     }
+    // As root, NGINX's workers are `nobody`: the same places the stack gives them (a private checkout).
+    const places = nginxPlaces(dir);
     const config = renderNginxConfig({
       dir,
+      tmpDir: places.tmpDir,
+      webRoot: places.webRoot,
       port: 8080,
       apiPorts: [],
       apiAddresses: [`${at('api1')}:3000`, `${at('api2')}:3000`],

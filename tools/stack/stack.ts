@@ -246,7 +246,11 @@ function rank(name: string): number {
  * workers as `nobody`, which cannot enter a checkout in a private folder: then both go to a
  * per-checkout folder outside it (a fresh copy of the built web app each start).
  */
-function nginxPlaces(dir: string): { tmpDir: string; webRoot: string; outside: string | null } {
+export function nginxPlaces(dir: string): {
+  tmpDir: string;
+  webRoot: string;
+  outside: string | null;
+} {
   const tmpDir = join(dir, 'tmp');
   const worker = nginxWorkerIdentity();
   const webBuilt = existsSync(WEB_ROOT);
