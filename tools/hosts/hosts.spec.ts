@@ -9,10 +9,10 @@ import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { appendFileSync, chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { stopProcess, waitFor } from '../stack/processes.ts';
-import { DATA_DIR, ROOT } from '../stack/services.ts';
+import { canEnterAs, stopProcess, waitFor } from '../stack/processes.ts';
+import { checkoutSystemDir, DATA_DIR, ROOT } from '../stack/services.ts';
 import { nginxPlaces, renderNginxConfig } from '../stack/stack.ts';
 import { findProgram, postgresRunAs } from '../stack/system.ts';
 import { GRADING_QUEUE } from '@koodi/contracts';
@@ -92,15 +92,19 @@ function redisCli(host: string, port: number, args: string[]): string {
 }
 
 async function startPostgres(): Promise<ChildProcess> {
-  const dir = join(DIR, 'postgres');
+  const runAs = postgresRunAs()!;
+  // The server runs as `postgres`, which cannot enter a checkout inside a private folder (root's
+  // home, a `mktemp -d` folder): its files then go where the stack puts its own cluster.
+  const dir = canEnterAs(runAs, DIR)
+    ? join(DIR, 'postgres')
+    : join(checkoutSystemDir(), 'hosts-postgres');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const runAs = postgresRunAs()!;
   chownSync(dir, runAs.uid, runAs.gid);
   execFileSync(
     findProgram('initdb')!,
     ['-D', dir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-locale', '--no-sync'],
-    { uid: runAs.uid, gid: runAs.gid, cwd: DIR, stdio: 'ignore' },
+    { uid: runAs.uid, gid: runAs.gid, cwd: dirname(dir), stdio: 'ignore' },
   );
   // Trust inside the test's own subnet only; the addresses exist nowhere else.
   appendFileSync(join(dir, 'pg_hba.conf'), `host all all ${SUBNET}.0/24 trust\n`);

@@ -16,6 +16,13 @@ describe('countLine', () => {
     assert.deepEqual(sut, { passed: 12, failed: 1, skipped: 2 });
   });
 
+  it('counts tests cancelled by a failing suite hook as failed', () => {
+    const sut = emptyCounts();
+    for (const line of ['ℹ tests 2', 'ℹ pass 0', 'ℹ fail 0', 'hosts: ℹ cancelled 2'])
+      countLine(line, sut);
+    assert.deepEqual(sut, { passed: 0, failed: 2, skipped: 0 });
+  });
+
   it("adds Playwright's summary lines", () => {
     const sut = emptyCounts();
     for (const line of ['  14 passed (41.2s)', '  1 failed', '  2 skipped', 'web:e2e:   3 flaky'])

@@ -12,14 +12,17 @@ export function emptyCounts(): TestCounts {
   return { passed: 0, failed: 0, skipped: 0 };
 }
 
-/** Reads node:test's "ℹ pass N" lines and Playwright's "N passed" / "N failed" / "N skipped" lines. */
+/**
+ * Reads node:test's "ℹ pass N" lines (a cancelled test, one whose suite failed in a hook, counts
+ * as failed) and Playwright's "N passed" / "N failed" / "N skipped" lines.
+ */
 export function countLine(raw: string, counts: TestCounts): void {
   const line = raw.replace(ANSI, '');
-  const node = /ℹ (pass|fail|skipped|todo) (\d+)\s*$/.exec(line);
+  const node = /ℹ (pass|fail|cancelled|skipped|todo) (\d+)\s*$/.exec(line);
   if (node) {
     const n = Number(node[2]);
     if (node[1] === 'pass') counts.passed += n;
-    else if (node[1] === 'fail') counts.failed += n;
+    else if (node[1] === 'fail' || node[1] === 'cancelled') counts.failed += n;
     else counts.skipped += n;
     return;
   }
