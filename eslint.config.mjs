@@ -4,6 +4,8 @@ import tseslint from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
+const CROSS_PROJECT_RELATIVE = { group: ['../../*'], message: 'Import across projects by alias (@koodi/...).' };
+
 export default tseslint.config(
   {
     ignores: [
@@ -25,9 +27,23 @@ export default tseslint.config(
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': ['error', { patterns: [CROSS_PROJECT_RELATIVE] }],
+    },
+  },
+  {
+    // The in-memory repositories keep the rules only as far as the specs check them: never in
+    // the running apps.
+    files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/testing/**', '**/test/**'],
+    rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../../*'], message: 'Import across projects by alias (@koodi/...).' }] },
+        {
+          patterns: [
+            CROSS_PROJECT_RELATIVE,
+            { group: ['@koodi/db/testing'], message: 'The @koodi/db/testing fakes are for tests only.' },
+          ],
+        },
       ],
     },
   },

@@ -38,6 +38,39 @@ describe('module boundaries', () => {
     assert.equal(errors.length, 1);
   });
 
+  it('refuse production code importing the in-memory repositories, and allow specs to', async () => {
+    const code =
+      "import { FakeSubmissionRepository } from '@koodi/db/testing';\nexport const x = FakeSubmissionRepository;\n";
+    const restricted = async (filePath: string) => {
+      const [result] = await eslint.lintText(code, { filePath });
+      return result.messages
+        .filter((m) => m.ruleId === 'no-restricted-imports')
+        .map((m) => m.message);
+    };
+    for (const filePath of [
+      'apps/api/src/submissions/forbidden.ts',
+      'apps/grader/src/app/forbidden.ts',
+    ]) {
+      const errors = await restricted(filePath);
+      assert.equal(errors.length, 1, filePath);
+      assert.match(errors[0], /for tests only/);
+    }
+    assert.deepEqual(await restricted('apps/api/src/submissions/allowed.spec.ts'), []);
+    assert.deepEqual(await restricted('apps/grader/src/test/allowed.ts'), []);
+    // The relative cross-project rule still holds where the fakes are refused.
+    const relative = await eslint.lintText(
+      "import { x } from '../../../libs/db/src';\nexport const y = x;\n",
+      {
+        filePath: 'apps/api/src/submissions/forbidden.ts',
+      },
+    );
+    assert.ok(
+      relative[0].messages.some(
+        (m) => m.ruleId === 'no-restricted-imports' && /by alias/.test(m.message),
+      ),
+    );
+  });
+
   it('allow the API importing the contracts, database and queue libraries', async () => {
     const code = [
       "import { GRADING_QUEUE } from '@koodi/contracts';",

@@ -33,7 +33,7 @@ describe('live status over Server-Sent Events', () => {
     assert.equal(views(stream)[0].status, 'queued');
     assert.equal(views(stream)[0].queuePosition, 1);
 
-    await api.submissions.markGrading(submitted.id);
+    await api.submissions.claimForGrading(submitted.id);
     await api.redis.publish(
       SUBMISSION_EVENTS_CHANNEL,
       JSON.stringify({ event: 'submission.grading', submissionId: submitted.id, userId: 'x', status: 'grading' }),

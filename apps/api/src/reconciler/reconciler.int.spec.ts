@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { isFinalStatus, MAX_GRADING_ATTEMPTS, type SubmissionView } from '@koodi/contracts';
 import type { AssignmentEntity } from '@koodi/db';
+import { insertSubmissionRow } from '@koodi/db/testing';
 import {
   createAssignment,
   queuedIds,
@@ -54,7 +55,7 @@ describe('reconciler (case 21)', () => {
     const assignment = await createAssignment(api);
     const ids = await submitMany(assignment, 5);
     // One was being graded when Redis went away.
-    await api.submissions.markGrading(ids[0]);
+    await api.submissions.claimForGrading(ids[0]);
     await api.redis.del(api.config.gradingQueue);
     await sleep(1_100);
 
@@ -92,7 +93,7 @@ describe('reconciler (case 21)', () => {
   it(`ends a submission tried ${MAX_GRADING_ATTEMPTS} times as error, costing the student nothing`, async () => {
     const assignment = await createAssignment(api);
     const [id] = await submitMany(assignment, 1);
-    for (let i = 0; i < MAX_GRADING_ATTEMPTS; i++) await api.submissions.markGrading(id);
+    for (let i = 0; i < MAX_GRADING_ATTEMPTS; i++) await api.submissions.claimForGrading(id);
     await api.redis.del(api.config.gradingQueue);
     await sleep(1_100);
     const before = await reconciled('gave_up');
@@ -112,7 +113,7 @@ describe('reconciler (case 21)', () => {
       .body as SubmissionView;
     await simulateVerdict(api, first.id, 'passed');
     // A join that committed just after that verdict: nothing will ever grade it.
-    const late = await api.submissions.insertQueued({
+    const late = await insertSubmissionRow(api.dataSource, {
       assignmentId: assignment.id,
       assignmentVersion: assignment.version,
       userId: (await api.users.create()).id,

@@ -7,7 +7,7 @@ import type { ApiConfig } from '../config/api.config';
 import { ApiError } from '../http/api-error';
 import type { HttpAnswer } from '../http/http-answer';
 import { AddressGuard } from '../identity/address-guard.service';
-import { FakeSubmissionRepository } from '../testing/submission.repository.mock';
+import { FakeSubmissionRepository } from '@koodi/db/testing';
 import { FakeGradingQueue } from './grading-queue.mock';
 import { SubmissionsService } from './submissions.service';
 
@@ -53,7 +53,7 @@ describe(SubmissionsService.name, () => {
     const view = viewOf(answer);
     assert.deepEqual(queue.jobs, [view.id]);
     assert.equal(view.queuePosition, 1);
-    assert.equal(repository.rows[0].status, 'queued');
+    assert.equal([...repository.rows.values()][0].status, 'queued');
   });
 
   it('leaves the row queued for the reconciler when the queue is down', async () => {
@@ -61,7 +61,7 @@ describe(SubmissionsService.name, () => {
     const answer = await submit('u1', 'x = 1');
     assert.equal(answer.status, 202);
     assert.equal(queue.jobs.length, 0);
-    assert.equal(repository.rows[0].status, 'queued');
+    assert.equal([...repository.rows.values()][0].status, 'queued');
   });
 
   it('copies a final student verdict into a new row at once: 200, no job', async () => {
@@ -94,21 +94,21 @@ describe(SubmissionsService.name, () => {
   it('answers 429 with Retry-After past the rate limit, storing nothing', async () => {
     allowed = false;
     await assert.rejects(submit('u1', 'x = 1'), (error: unknown) => error instanceof ApiError && error.status === 429 && error.headers?.['retry-after'] === '17');
-    assert.equal(repository.rows.length, 0);
+    assert.equal(repository.rows.size, 0);
   });
 
   it('returns the same submission for a retried request with the same Idempotency-Key', async () => {
     const first = viewOf(await submit('u1', 'x = 1', { 'idempotency-key': 'k1' }));
     const retry = await submit('u1', 'x = 1', { 'idempotency-key': 'k1' });
     assert.equal(viewOf(retry).id, first.id);
-    assert.equal(repository.rows.length, 1);
+    assert.equal(repository.rows.size, 1);
     assert.equal(queue.jobs.length, 1);
   });
 
   it('refuses invalid code before touching anything', async () => {
     await assert.rejects(submit('u1', ''), (error: unknown) => error instanceof ApiError && error.status === 400);
     await assert.rejects(submit('u1', 'x'.repeat(64 * 1024 + 1)), (error: unknown) => error instanceof ApiError && error.status === 413);
-    assert.equal(repository.rows.length, 0);
+    assert.equal(repository.rows.size, 0);
   });
 
   it('hides someone else’s submission behind the same 404 as a missing one', async () => {

@@ -42,6 +42,8 @@ export interface TestApi {
   assignments: AssignmentRepository;
   submissions: SubmissionRepository;
   users: UserRepository;
+  /** For test fixtures that write rows directly (@koodi/db/testing). */
+  dataSource: DataSource;
   close(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function startTestApi(overrides: Partial<ApiConfig> = {}, env: Node
     assignments: new AssignmentRepository(dataSource),
     submissions: new SubmissionRepository(dataSource),
     users: new UserRepository(dataSource),
+    dataSource,
     async close() {
       await app.close();
       const queue = config.gradingQueue;
@@ -121,7 +124,7 @@ export function feedbackOf(verdict: Verdict): Feedback {
 
 /** What the grader does after grading: commit, then announce every changed row. */
 export async function simulateVerdict(api: TestApi, submissionId: string, verdict: Verdict): Promise<void> {
-  await api.submissions.markGrading(submissionId);
+  await api.submissions.claimForGrading(submissionId);
   const changed = await api.submissions.commitVerdict(submissionId, { verdict, feedback: feedbackOf(verdict), gradingMs: 4 });
   for (const row of changed) {
     await api.redis.publish(

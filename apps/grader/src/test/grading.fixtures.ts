@@ -11,6 +11,7 @@ import {
   type AssignmentEntity,
   type SubmissionEntity,
 } from '@koodi/db';
+import { insertSubmissionRow } from '@koodi/db/testing';
 import { createRedis, RedisListClient, type RedisClient } from '@koodi/queue';
 import { Cluster } from 'ioredis';
 import { loadGraderConfig, type GraderConfig } from '../app/config/grader.config';
@@ -122,7 +123,8 @@ export class GradingFixtures {
   /** A queued submission by a new user (a user may have only one in flight). */
   async submission(assignment: AssignmentEntity, code: string): Promise<SubmissionEntity> {
     const user = await this.users.create();
-    return this.submissions.insertQueued({
+    // As given, not deduped: tests reuse the same code across submissions and need each graded.
+    return insertSubmissionRow(this.dataSource, {
       assignmentId: assignment.id,
       assignmentVersion: assignment.version,
       userId: user.id,

@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { SUBMISSION_EVENTS_CHANNEL, type SubmissionEvent } from '@koodi/contracts';
+import { insertSubmissionRow } from '@koodi/db/testing';
 import { createGrader, type Grader } from '../app/grader.app';
 import {
   FAILING,
@@ -132,7 +133,7 @@ describe(`${GradingService.name} through the real queue, sandbox and database`, 
     const assignment = await fixtures.assignment();
     const original = await fixtures.submission(assignment, PASSING);
     const user = await fixtures.users.create();
-    const joined = await fixtures.submissions.insertQueued({
+    const joined = await insertSubmissionRow(fixtures.dataSource, {
       assignmentId: assignment.id,
       assignmentVersion: assignment.version,
       userId: user.id,

@@ -7,7 +7,7 @@ import { feedbackFor, SandboxCrashFake, SandboxFake } from '../sandbox/sandbox.m
 import { AssignmentTestsCache } from './assignment-tests.cache';
 import { GradingService, MAX_RECORDED_ATTEMPTS } from './grading.service';
 import { SubmissionEventsPublisherFake } from './submission-events.publisher.mock';
-import { AssignmentSourceFake, SubmissionStoreFake } from './submission-store.mock';
+import { FakeAssignmentRepository, FakeSubmissionRepository } from '@koodi/db/testing';
 
 Logger.overrideLogger(false);
 
@@ -16,16 +16,16 @@ const adminShutdown = () =>
   Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
 
 describe(GradingService.name, () => {
-  let submissions: SubmissionStoreFake;
-  let assignments: AssignmentSourceFake;
+  let submissions: FakeSubmissionRepository;
+  let assignments: FakeAssignmentRepository;
   let sandbox: SandboxFake;
   let events: SubmissionEventsPublisherFake;
   let metrics: GraderMetrics;
   let sut: GradingService;
 
   beforeEach(() => {
-    submissions = new SubmissionStoreFake();
-    assignments = new AssignmentSourceFake();
+    submissions = new FakeSubmissionRepository();
+    assignments = new FakeAssignmentRepository();
     sandbox = new SandboxFake();
     events = new SubmissionEventsPublisherFake();
     metrics = new GraderMetrics();
