@@ -123,6 +123,21 @@ async function load(databaseUrl: string, plan: LoadPlan): Promise<void> {
       const set = response.headers.getSetCookie().map((c) => c.split(';')[0]);
       if (set.length) cookie = set.join('; ');
     };
+    // As the page does, the student's identity comes from GET /api/me before any submission: a
+    // first POST whose answer is lost would otherwise be retried as a stranger, a second row.
+    for (let attempt = 0; attempt < 20 && !cookie; attempt++) {
+      if (attempt > 0) await sleep(500);
+      try {
+        const response = await fetch(base + apiRoutes.me(), {
+          headers: headers(),
+          signal: AbortSignal.timeout(5_000),
+        });
+        await response.arrayBuffer();
+        if (response.ok) keep(response);
+      } catch {
+        // the edge or an API host is failing over: ask again
+      }
+    }
     for (let i = 0; i < perStudent && result.sent < total; i++) {
       const n = result.sent++;
       console.log(`progress ${result.sent}`);
