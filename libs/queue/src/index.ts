@@ -7,6 +7,7 @@ export * from './lib/redis-list.server';
 export * from './lib/redis-list.client';
 export * from './lib/redis-list.store';
 export * from './lib/queue.inspector';
+export * from './lib/queue.producer';
 export * from './lib/eviction-policy';
 export {
   createRedis,

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { isFinalStatus, MAX_GRADING_ATTEMPTS, type SubmissionView } from '@koodi/contracts';
 import type { AssignmentEntity } from '@koodi/db';
 import { insertSubmissionRow } from '@koodi/db/testing';
+import { queueKeys, RedisListStore, resolveServerOptions } from '@koodi/queue';
 import {
   createAssignment,
   queuedIds,
@@ -88,6 +89,36 @@ describe('reconciler (case 21)', () => {
     assert.equal((await sut.runOnce([assignment.id])).requeued, 0);
     assert.deepEqual((await queuedIds(api)).filter((id) => ids.includes(id)).length, 2);
     for (const id of ids) await simulateVerdict(api, id, 'passed');
+  });
+
+  it('leaves a submission alone while a grader holds its job, past the deadline', async () => {
+    const assignment = await createAssignment(api);
+    await api.redis.del(api.config.gradingQueue);
+    const [id] = await submitMany(assignment, 1);
+    // The transport's own consumer store takes the job, as a grader that is still working would.
+    const grader = new RedisListStore(
+      resolveServerOptions({
+        redisUrl: api.config.redisUrl,
+        queue: api.config.gradingQueue,
+        consumerId: `held-${randomUUID()}`,
+      }),
+    );
+    const keys = queueKeys(api.config.gradingQueue);
+    try {
+      await grader.connect();
+      await grader.heartbeat(60_000);
+      assert.equal((await grader.take(1)).length, 1);
+      await api.submissions.markGrading(id);
+      await sleep(1_100);
+
+      assert.equal((await sut.runOnce([assignment.id])).requeued, 0);
+      assert.deepEqual(await queuedIds(api), []);
+    } finally {
+      await grader.close();
+      await api.redis.del(keys.processing(grader.consumerId));
+      await api.redis.srem(keys.consumers, grader.consumerId);
+    }
+    await simulateVerdict(api, id!, 'passed');
   });
 
   it(`ends a submission tried ${MAX_GRADING_ATTEMPTS} times as error, costing the student nothing`, async () => {

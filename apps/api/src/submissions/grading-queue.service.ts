@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GRADE_SUBMISSION, type GradeSubmissionJob } from '@koodi/contracts';
-import { JsonQueueSerializer, QueueInspector, queueKeys, type RedisClient } from '@koodi/queue';
+import { QueueInspector, QueueProducer, type RedisClient } from '@koodi/queue';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { REDIS } from '../infra/infra.providers';
 
@@ -18,50 +18,30 @@ export interface GradingQueuePort {
 
 /**
  * The grading queue of @koodi/queue; the submission id is the message id, so it can be found.
- * Jobs are pushed on the shared (auto-pipelined) connection in the envelope the queue's own
- * serializer writes, and LPUSH answers the length right after the push, which is the job's place:
- * one round trip per submission instead of a push and a separate length.
+ * Jobs are pushed on the shared (auto-pipelined) connection by the library's producer, whose one
+ * LPUSH answers the job's place: one round trip per submission instead of a push and a length.
  */
 @Injectable()
 export class GradingQueue implements GradingQueuePort {
-  private readonly serializer = new JsonQueueSerializer();
+  private readonly producer: QueueProducer;
   private readonly inspector: QueueInspector;
-  private readonly keys: ReturnType<typeof queueKeys>;
 
-  constructor(
-    @Inject(API_CONFIG) config: ApiConfig,
-    @Inject(REDIS) private readonly redis: RedisClient,
-  ) {
+  constructor(@Inject(API_CONFIG) config: ApiConfig, @Inject(REDIS) redis: RedisClient) {
+    this.producer = new QueueProducer(redis, config.gradingQueue);
     this.inspector = new QueueInspector(redis, config.gradingQueue);
-    this.keys = queueKeys(config.gradingQueue);
   }
 
-  async enqueue(submissionId: string): Promise<number | null> {
-    const data: GradeSubmissionJob = { submissionId };
-    const envelope = { id: submissionId, pattern: GRADE_SUBMISSION, data, enqueuedAt: Date.now() };
-    return this.redis.lpush(this.keys.queue, this.serializer.serialize(envelope));
+  enqueue(submissionId: string): Promise<number | null> {
+    const job: GradeSubmissionJob = { submissionId };
+    return this.producer.emit(GRADE_SUBMISSION, job, submissionId);
   }
 
   positionOf(submissionId: string): Promise<number | null> {
     return this.inspector.positionOf(submissionId);
   }
 
-  async pendingIds(): Promise<Set<string>> {
-    const consumers = await this.redis.smembers(this.keys.consumers);
-    const lists = await Promise.all([
-      this.redis.lrange(this.keys.queue, 0, -1),
-      ...consumers.map((id) => this.redis.lrange(this.keys.processing(id), 0, -1)),
-    ]);
-    const ids = new Set<string>();
-    for (const raw of lists.flat()) {
-      try {
-        const id = (JSON.parse(raw) as { id?: unknown }).id;
-        if (typeof id === 'string') ids.add(id);
-      } catch {
-        // an element in another format names no submission of ours
-      }
-    }
-    return ids;
+  pendingIds(): Promise<Set<string>> {
+    return this.inspector.pendingIds();
   }
 
   length(): Promise<number> {

@@ -9,7 +9,7 @@ import {
   SubmissionRepository,
   UserRepository,
 } from '@koodi/db';
-import { createRedis, type RedisClient } from '@koodi/queue';
+import { createRedis, JsonQueueSerializer, type RedisClient } from '@koodi/queue';
 import type { DataSource } from 'typeorm';
 import { createApiApp } from '../app.factory';
 import { type ApiConfig, loadApiConfig } from '../config/api.config';
@@ -137,7 +137,8 @@ export async function simulateVerdict(api: TestApi, submissionId: string, verdic
 /** Submission ids currently waiting in this API's queue. */
 export async function queuedIds(api: TestApi): Promise<string[]> {
   const raws = await api.redis.lrange(api.config.gradingQueue, 0, -1);
-  return raws.map((raw) => (JSON.parse(raw) as { id: string }).id);
+  const serializer = new JsonQueueSerializer();
+  return raws.map((raw) => serializer.deserialize(raw).id);
 }
 
 /** A student with a cookie jar, talking real HTTP. */

@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { lastValueFrom } from 'rxjs';
 import type { DataSource } from 'typeorm';
-import { GRADE_SUBMISSION, isFinalStatus, type AssignmentLimits } from '@koodi/contracts';
+import { GRADE_SUBMISSION, isFinalStatus, type AssignmentLimits, type GradeSubmissionJob } from '@koodi/contracts';
 import {
   AssignmentRepository,
   createDataSource,
@@ -12,7 +11,7 @@ import {
   type SubmissionEntity,
 } from '@koodi/db';
 import { insertSubmissionRow } from '@koodi/db/testing';
-import { createRedis, RedisListClient, type RedisClient } from '@koodi/queue';
+import { closeRedis, createRedis, QueueProducer, type RedisClient } from '@koodi/queue';
 import { Cluster } from 'ioredis';
 import { loadGraderConfig, type GraderConfig } from '../app/config/grader.config';
 
@@ -70,7 +69,8 @@ export class GradingFixtures {
   readonly users: UserRepository;
   readonly assignments: AssignmentRepository;
   readonly submissions: SubmissionRepository;
-  readonly client: RedisListClient;
+  private readonly producer: QueueProducer;
+  private readonly producerRedis: RedisClient;
   private readonly redis: RedisClient;
 
   private constructor(
@@ -82,7 +82,9 @@ export class GradingFixtures {
     this.users = new UserRepository(dataSource);
     this.assignments = new AssignmentRepository(dataSource);
     this.submissions = new SubmissionRepository(dataSource);
-    this.client = new RedisListClient({ redisUrl: url, queue });
+    // Jobs go in as the API pushes them: the submission id as message id, on an auto-pipelined connection.
+    this.producerRedis = createRedis(url, { enableAutoPipelining: true });
+    this.producer = new QueueProducer(this.producerRedis, queue);
     this.redis = createRedis(url, { maxRetriesPerRequest: 1 });
   }
 
@@ -93,7 +95,7 @@ export class GradingFixtures {
   }
 
   async close(): Promise<void> {
-    await this.client.close();
+    await closeRedis(this.producerRedis);
     // Only this file's keys: the queue and what the transport derived from its name.
     await this.redis.connect().catch(() => undefined);
     // KEYS on a cluster asks one random node; a test cluster is thrown away whole instead.
@@ -133,8 +135,10 @@ export class GradingFixtures {
     });
   }
 
-  async enqueue(submissionId: string): Promise<void> {
-    await lastValueFrom(this.client.emit(GRADE_SUBMISSION, { submissionId }), { defaultValue: undefined });
+  /** Resolves with the job's place in the queue, as the API's enqueue does. */
+  enqueue(submissionId: string): Promise<number> {
+    const job: GradeSubmissionJob = { submissionId };
+    return this.producer.emit(GRADE_SUBMISSION, job, submissionId);
   }
 
   /** Polls the row until it is final; fails after `timeoutMs` with its last state. */

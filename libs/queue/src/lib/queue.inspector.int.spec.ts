@@ -5,6 +5,7 @@ import { dropQueueKeys, redisUrl, uniqueQueue } from '../test/redis';
 import { JsonQueueSerializer } from './json.serializer';
 import type { QueueDeserializer } from './queue-message';
 import { QueueInspector } from './queue.inspector';
+import { QueueProducer } from './queue.producer';
 import { RedisListClient } from './redis-list.client';
 import { queueKeys } from './redis-list.options';
 
@@ -14,8 +15,16 @@ describe(QueueInspector.name, () => {
   async function fixture(label: string, ids: string[]) {
     const queue = uniqueQueue(label);
     const redis = new Redis(redisUrl());
-    const producer = new RedisListClient({ redisUrl: redisUrl(), queue, messageIdOf: (_p, data) => String(data) });
-    cleanups.push(() => dropQueueKeys(redisUrl(), queue), () => redis.quit(), () => producer.close());
+    const producer = new RedisListClient({
+      redisUrl: redisUrl(),
+      queue,
+      messageIdOf: (_p, data) => String(data),
+    });
+    cleanups.push(
+      () => dropQueueKeys(redisUrl(), queue),
+      () => redis.quit(),
+      () => producer.close(),
+    );
     for (const id of ids) await producer.enqueue('job', id);
     return { queue, redis, keys: queueKeys(queue) };
   }
@@ -51,7 +60,10 @@ describe(QueueInspector.name, () => {
     const ids = Array.from({ length: 1_200 }, (_, i) => `m${i}`);
     const { queue, redis } = await fixture('long', []);
     const serializer = new JsonQueueSerializer();
-    await redis.lpush(queue, ...ids.map((id) => serializer.serialize({ id, pattern: 'job', data: null, enqueuedAt: 0 })));
+    await redis.lpush(
+      queue,
+      ...ids.map((id) => serializer.serialize({ id, pattern: 'job', data: null, enqueuedAt: 0 })),
+    );
     const sut = new QueueInspector(redis, queue);
 
     assert.equal(await sut.positionOf('m1100'), 1_101);
@@ -83,12 +95,63 @@ describe(QueueInspector.name, () => {
     assert.equal(await sut.deadLetterSize(), 1);
   });
 
+  it('finds the ids waiting and held in processing lists, skipping what it cannot read', async () => {
+    const { queue, redis, keys } = await fixture('pending', ['w1', 'w2']);
+    const held = new JsonQueueSerializer().serialize({
+      id: 'held',
+      pattern: 'job',
+      data: null,
+      enqueuedAt: 0,
+    });
+    await redis
+      .multi()
+      .sadd(keys.consumers, 'c1', 'c2')
+      .lpush(keys.processing('c1'), held)
+      .lpush(keys.processing('c2'), 'not json')
+      .lpush(
+        keys.processing('unregistered'),
+        new JsonQueueSerializer().serialize({
+          id: 'stray',
+          pattern: 'job',
+          data: null,
+          enqueuedAt: 0,
+        }),
+      )
+      .lpush(queue, '{"id":"no-envelope"}')
+      .exec();
+    const sut = new QueueInspector(redis, queue);
+
+    assert.deepEqual([...(await sut.pendingIds())].sort(), ['held', 'w1', 'w2']);
+  });
+
+  it('pairs with QueueProducer: each push answers the place positionOf reports', async () => {
+    const { queue, redis } = await fixture('producer', ['before']);
+    const producer = new QueueProducer(redis, queue);
+    const sut = new QueueInspector(redis, queue);
+
+    const places = await Promise.all(
+      ['p1', 'p2', 'p3'].map((id) => producer.emit('job', { id }, id)),
+    );
+
+    assert.deepEqual(places, [2, 3, 4]);
+    for (const [i, id] of ['p1', 'p2', 'p3'].entries())
+      assert.equal(await sut.positionOf(id), places[i]);
+  });
+
   it('gives the age of the oldest waiting message, or null when the queue is empty', async () => {
     const { queue, redis } = await fixture('age', []);
     const sut = new QueueInspector(redis, queue);
     assert.equal(await sut.oldestAgeMs(), null);
 
-    await redis.lpush(queue, new JsonQueueSerializer().serialize({ id: 'old', pattern: 'job', data: null, enqueuedAt: Date.now() - 5_000 }));
+    await redis.lpush(
+      queue,
+      new JsonQueueSerializer().serialize({
+        id: 'old',
+        pattern: 'job',
+        data: null,
+        enqueuedAt: Date.now() - 5_000,
+      }),
+    );
 
     const age = await sut.oldestAgeMs();
     assert.ok(age !== null && age >= 5_000, `age ${age}`);

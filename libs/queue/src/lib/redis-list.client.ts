@@ -3,8 +3,20 @@ import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microser
 import type { RedisOptions } from 'ioredis';
 import { JsonQueueSerializer } from './json.serializer';
 import type { QueueSerializer, ReplyPacket } from './queue-message';
-import { closeRedis, connectOnce, createRedis, disconnect, type RedisClient } from './redis-connection';
-import { clusterQueueProblem, defaultConsumerId, queueKeys, type QueueKeys } from './redis-list.options';
+import { pushEnvelope } from './queue.producer';
+import {
+  closeRedis,
+  connectOnce,
+  createRedis,
+  disconnect,
+  type RedisClient,
+} from './redis-connection';
+import {
+  clusterQueueProblem,
+  defaultConsumerId,
+  queueKeys,
+  type QueueKeys,
+} from './redis-list.options';
 
 export interface RedisListClientOptions {
   redisUrl: string;
@@ -47,7 +59,10 @@ export class RedisListClient extends ClientProxy {
 
   connect(): Promise<RedisClient> {
     this.connecting ??= (async () => {
-      const redis = createRedis(this.options.redisUrl, { enableAutoPipelining: true, ...this.options.redis });
+      const redis = createRedis(this.options.redisUrl, {
+        enableAutoPipelining: true,
+        ...this.options.redis,
+      });
       redis.on('error', () => undefined); // reconnection is automatic; failures surface on the commands
       try {
         await connectOnce(redis);
@@ -65,7 +80,7 @@ export class RedisListClient extends ClientProxy {
   async enqueue(pattern: string, data: unknown): Promise<string> {
     const redis = await this.connect();
     const id = this.options.messageIdOf?.(pattern, data) ?? randomUUID();
-    await redis.lpush(this.keys.queue, this.serializerImpl.serialize({ id, pattern, data, enqueuedAt: Date.now() }));
+    await pushEnvelope(redis, this.keys.queue, this.serializerImpl, { id, pattern, data });
     return id;
   }
 
@@ -74,7 +89,8 @@ export class RedisListClient extends ClientProxy {
     const loop = this.replyLoop;
     if (this.replies) disconnect(this.replies);
     // A BRPOP queued while Redis is unreachable never settles once its connection is dropped.
-    if (loop) await Promise.race([loop, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+    if (loop)
+      await Promise.race([loop, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
     this.replyLoop = null;
     this.replies = null;
     const redis = this.redis;
@@ -102,7 +118,10 @@ export class RedisListClient extends ClientProxy {
     const timer = setTimeout(() => {
       if (this.routingMap.has(id)) {
         forget();
-        callback({ err: new Error(`No response to ${id} within ${this.sendTimeoutMs} ms`), isDisposed: true });
+        callback({
+          err: new Error(`No response to ${id} within ${this.sendTimeoutMs} ms`),
+          isDisposed: true,
+        });
       }
     }, this.sendTimeoutMs);
     this.routingMap.set(id, (reply: WritePacket) => {
@@ -112,14 +131,12 @@ export class RedisListClient extends ClientProxy {
     void this.connect()
       .then((redis) => {
         this.startReplyLoop();
-        const envelope = {
+        return pushEnvelope(redis, this.keys.queue, this.serializerImpl, {
           id,
           pattern: this.normalizePattern(packet.pattern),
           data: packet.data,
-          enqueuedAt: Date.now(),
           replyTo: this.keys.reply(this.clientId),
-        };
-        return redis.lpush(this.keys.queue, this.serializerImpl.serialize(envelope));
+        });
       })
       .catch((err: unknown) => {
         forget();

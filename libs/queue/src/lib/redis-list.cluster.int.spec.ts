@@ -3,10 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import { Logger } from '@nestjs/common';
 import { Cluster } from 'ioredis';
 import { LocalRedisCluster } from '../testing/local-redis-cluster';
-import { waitFor } from '../test/wait-for';
+import { deferred, waitFor } from '../test/wait-for';
 import { checkEvictionPolicy } from './eviction-policy';
 import { JsonQueueSerializer } from './json.serializer';
 import { QueueInspector } from './queue.inspector';
+import { QueueProducer } from './queue.producer';
 import { closeRedis, createRedis, hashTagOf, type RedisClient } from './redis-connection';
 import { RedisListClient } from './redis-list.client';
 import { RedisListContext } from './redis-list.context';
@@ -138,6 +139,34 @@ describe(`${RedisListServer.name} on a Redis Cluster`, () => {
 
     assert.equal(await inspector.length(), 2);
     assert.equal(await inspector.positionOf('second'), 2);
+  });
+
+  it('pushes on a shared cluster connection with its place, and finds waiting and taken ids', async () => {
+    const queue = queueName();
+    const producer = new QueueProducer(redis, queue);
+    const inspector = new QueueInspector(redis, queue);
+    const taken: string[] = [];
+    const sut = server(queue, { consumerId: 'holder', concurrency: 1 });
+    const release = deferred();
+    closers.push(async () => release.resolve());
+    sut.addHandler(
+      'job',
+      async (_data: unknown, ctx: RedisListContext) => {
+        taken.push(ctx.getMessageId());
+        await release.promise;
+      },
+      true,
+    );
+
+    assert.equal(await producer.emit('job', null, 'one'), 1);
+    assert.equal(await producer.emit('job', null, 'two'), 2);
+    await listen(sut);
+    await waitFor(() => taken.length === 1, 10_000, 'the first job held');
+
+    assert.deepEqual(taken, ['one']);
+    assert.equal(await inspector.positionOf('two'), 1);
+    assert.deepEqual([...(await inspector.pendingIds())].sort(), ['one', 'two']);
+    release.resolve();
   });
 
   it('refuses an untagged queue on a cluster before touching Redis', () => {
