@@ -108,7 +108,7 @@ describe('reconciler (case 21)', () => {
       await grader.connect();
       await grader.heartbeat(60_000);
       assert.equal((await grader.take(1)).length, 1);
-      await api.submissions.markGrading(id);
+      await api.submissions.claimForGrading(id!);
       await sleep(1_100);
 
       assert.equal((await sut.runOnce([assignment.id])).requeued, 0);
