@@ -4,6 +4,7 @@ export * from './lib/feedback';
 export * from './lib/limits';
 export * from './lib/queue';
 export * from './lib/events';
+export * from './lib/ids';
 export * from './lib/routes';
 export * from './lib/api/submit-code.request';
 export * from './lib/api/responses';

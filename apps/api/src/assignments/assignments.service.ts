@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { type AssignmentDetail, type AssignmentSummary, resolveLimits } from '@koodi/contracts';
+import { type AssignmentDetail, type AssignmentSummary, isUuid, resolveLimits } from '@koodi/contracts';
 import { AssignmentRepository, type AssignmentEntity } from '@koodi/db';
 import { ApiError } from '../http/api-error';
 import type { HttpAnswer } from '../http/http-answer';
 import { SolvedCache } from '../me/solved-cache.service';
 import { AssignmentCache, type CachedAnswer } from './assignment-cache.service';
 
-const ID_OR_SLUG = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]+(?:-[a-z0-9]+)*)$/;
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** Public answers may be reused briefly; the ETag makes revalidation cheap. */
 const PUBLIC_CACHE_CONTROL = 'public, max-age=30, stale-while-revalidate=30';
 
@@ -42,7 +42,7 @@ export class AssignmentsService {
   /** The current version of an assignment (from the cache), or a 404. */
   async find(idOrSlug: string): Promise<CachedAnswer<AssignmentDetail>> {
     const key = idOrSlug.toLowerCase();
-    if (key.length > 100 || !ID_OR_SLUG.test(key)) throw ApiError.notFound('The assignment');
+    if (key.length > 100 || !(isUuid(key) || SLUG.test(key))) throw ApiError.notFound('The assignment');
     const answer = await this.cache.get(`detail:${key}`, () => this.loadDetail(key));
     if (!answer) throw ApiError.notFound('The assignment');
     return answer;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
-import { isFinalStatus, type SubmissionView } from '@koodi/contracts';
+import { isFinalStatus, SUBMISSION_STATUS_SSE_EVENT, type SubmissionView } from '@koodi/contracts';
 import { SubmissionRepository } from '@koodi/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
@@ -71,7 +71,7 @@ export class SubmissionStreams implements BeforeApplicationShutdown {
       const data = JSON.stringify(view);
       if (ended || data === lastSent) return;
       lastSent = data;
-      raw.write(`event: status\ndata: ${data}\n\n`);
+      raw.write(`event: ${SUBMISSION_STATUS_SSE_EVENT}\ndata: ${data}\n\n`);
       if (isFinalStatus(view.status)) end();
     };
     const refresh = () => {

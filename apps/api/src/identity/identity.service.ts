@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { isUuid } from '@koodi/contracts';
 import { UserRepository } from '@koodi/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { AddressGuard } from './address-guard.service';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MAX_AGE_SECONDS = 400 * 24 * 3600;
 
 /** The identity cookie of a request that arrived over HTTPS: Secure, no Domain, Path=/. */
@@ -49,7 +49,7 @@ export class IdentityService {
     const raw = request.cookies[identityCookieName(request)];
     if (!raw) return null;
     const unsigned = request.unsignCookie(raw);
-    return unsigned.valid && unsigned.value && UUID.test(unsigned.value) ? unsigned.value : null;
+    return unsigned.valid && isUuid(unsigned.value) ? unsigned.value : null;
   }
 
   /** The request's user, created (and the cookie set) when it has none. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   isFinalStatus,
+  isUuid,
   MAX_CODE_BYTES,
   type SubmissionView,
   submitCodeRequestSchema,
@@ -28,7 +29,6 @@ import { RateLimiter } from './rate-limiter.service';
 import { toHistoryItem, toSubmissionView } from './submission-view';
 import type { RedisClient } from '@koodi/queue';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 const isForeignKeyViolation = (error: unknown): boolean =>
@@ -166,7 +166,7 @@ export class SubmissionsService {
 
   async findOwned(id: string, request: FastifyRequest): Promise<SubmissionEntity> {
     const userId = this.identity.current(request);
-    const row = userId && UUID.test(id) ? await this.submissions.findOwned(id.toLowerCase(), userId) : null;
+    const row = userId && isUuid(id) ? await this.submissions.findOwned(id.toLowerCase(), userId) : null;
     if (!row) throw ApiError.notFound('The submission');
     return row;
   }

@@ -5,7 +5,7 @@ import type { SubmitResult } from './api-client.ts';
 import { ApiError } from './api-error.ts';
 import { isPending, SubmissionSession } from './submission-session.svelte.ts';
 import type { SubmissionSessionDeps } from './submission-session.svelte.ts';
-import { STATUS_EVENT } from './submission-watcher.ts';
+import { SUBMISSION_STATUS_SSE_EVENT as STATUS_EVENT } from '@koodi/contracts';
 import type { EventStream } from './submission-watcher.ts';
 
 const TITLES: Record<SubmissionStatus, string> = {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { apiRoutes } from '@koodi/contracts';
 import type { SubmissionStatus, SubmissionView } from '@koodi/contracts';
 import { ApiError } from './api-error.ts';
-import { MAX_STREAM_ATTEMPTS, STATUS_EVENT, watchSubmission } from './submission-watcher.ts';
+import { SUBMISSION_STATUS_SSE_EVENT as STATUS_EVENT } from '@koodi/contracts';
+import { MAX_STREAM_ATTEMPTS, watchSubmission } from './submission-watcher.ts';
 import type { Connection, EventStream, WatcherDeps } from './submission-watcher.ts';
 
 const view = (status: SubmissionStatus, id = 's-1'): SubmissionView => ({

@@ -1,4 +1,4 @@
-import { apiRoutes, isFinalStatus } from '@koodi/contracts';
+import { apiRoutes, isFinalStatus, SUBMISSION_STATUS_SSE_EVENT } from '@koodi/contracts';
 import type { SubmissionView } from '@koodi/contracts';
 import { ApiError } from './api-error.ts';
 
@@ -33,7 +33,6 @@ export interface Watch {
   poke(): void;
 }
 
-export const STATUS_EVENT = 'status';
 /** Streams opened per submission before the watcher settles for polling alone. */
 export const MAX_STREAM_ATTEMPTS = 3;
 export const POLL_MIN_MS = 500;
@@ -85,7 +84,7 @@ export function watchSubmission(id: string, handlers: WatchHandlers, deps: Watch
     streamAttempts += 1;
     const current = deps.openStream(apiRoutes.submissionEvents(id));
     stream = current;
-    current.addEventListener(STATUS_EVENT, (event) => {
+    current.addEventListener(SUBMISSION_STATUS_SSE_EVENT, (event) => {
       if (stream !== current) return;
       setConnection('live');
       schedule(checkOnce, STREAM_QUIET_MS);

@@ -13,3 +13,6 @@ export interface SubmissionEvent {
   userId: string;
   status: SubmissionStatus;
 }
+
+/** The Server-Sent Events name of `GET /api/submissions/:id/events`: each carries a SubmissionView. */
+export const SUBMISSION_STATUS_SSE_EVENT = 'status';

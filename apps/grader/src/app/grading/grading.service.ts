@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  isUuid,
   MAX_GRADING_ATTEMPTS,
   resolveLimits,
   SUBMISSION_GRADED,
@@ -21,7 +22,6 @@ export const SUBMISSION_STORE = Symbol('SUBMISSION_STORE');
 /** Rows re-queued this often (hand-backs, reconciler) are given up on without another run. */
 export const MAX_RECORDED_ATTEMPTS = 2 * MAX_GRADING_ATTEMPTS;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const INTERNAL_ERROR_FEEDBACK: Feedback = {
   summary:
@@ -188,7 +188,7 @@ export class GradingService {
 
 function submissionIdOf(job: unknown): string | null {
   const id = (job as Partial<GradeSubmissionJob> | null)?.submissionId;
-  return typeof id === 'string' && UUID.test(id) ? id : null;
+  return isUuid(id) ? id : null;
 }
 
 function describe(error: unknown): string {

@@ -1,8 +1,7 @@
-import type { AssignmentLimits } from '@koodi/contracts';
+import { type AssignmentLimits, isUuid } from '@koodi/contracts';
 import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { AssignmentEntity } from '../entities/assignment.entity';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What content sync writes for one assignment folder. */
 export interface AssignmentContent {
@@ -35,7 +34,7 @@ export class AssignmentRepository {
   /** By id or slug, without hidden tests. */
   findByIdOrSlug(idOrSlug: string): Promise<AssignmentEntity | null> {
     return this.assignments.findOne({
-      where: UUID.test(idOrSlug) ? { id: idOrSlug } : { slug: idOrSlug },
+      where: isUuid(idOrSlug) ? { id: idOrSlug } : { slug: idOrSlug },
     });
   }
 
