@@ -1,57 +1,42 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { AssignmentCache } from './assignments/assignment-cache.service';
-import { AssignmentsController } from './assignments/assignments.controller';
-import { AssignmentsService } from './assignments/assignments.service';
-import { API_CONFIG, type ApiConfig } from './config/api.config';
-import { SubmissionEvents } from './events/submission-events.service';
-import { SubmissionStreams } from './events/submission-stream.service';
-import { HealthController } from './health/health.controller';
-import { HealthService } from './health/health.service';
+import { AssignmentsModule } from './assignments/assignments.module';
+import type { ApiConfig } from './config/api.config';
+import { EventsModule } from './events/events.module';
+import { HealthModule } from './health/health.module';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { HttpDrain } from './http/http-drain.service';
-import { AddressGuard } from './identity/address-guard.service';
-import { IdentityService } from './identity/identity.service';
-import { infraProviders } from './infra/infra.providers';
-import { RedisSubscriber } from './infra/redis-subscriber.service';
-import { MeController } from './me/me.controller';
-import { ProgressService } from './me/progress.service';
-import { SolvedCache } from './me/solved-cache.service';
+import { IdentityModule } from './identity/identity.module';
+import { InfraModule } from './infra/infra.module';
+import { MeModule } from './me/me.module';
 import { Metrics } from './ops/metrics.service';
 import { OpsServer } from './ops/ops-server.service';
 import { Reconciler } from './reconciler/reconciler.service';
-import { GradingQueue } from './submissions/grading-queue.service';
-import { RateLimiter } from './submissions/rate-limiter.service';
-import { SubmissionsController } from './submissions/submissions.controller';
-import { SubmissionsService } from './submissions/submissions.service';
+import { StreamModule } from './stream/stream.module';
+import { SubmissionsModule } from './submissions/submissions.module';
 
+/** The features, each its own module; the process-wide pieces (errors, drain, ops, reconciler) here. */
 @Module({})
 export class AppModule {
   static forConfig(config: ApiConfig): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, MeController, AssignmentsController, SubmissionsController],
+      imports: [
+        InfraModule.forConfig(config),
+        EventsModule,
+        IdentityModule,
+        AssignmentsModule,
+        SubmissionsModule,
+        StreamModule,
+        MeModule,
+        HealthModule,
+      ],
       providers: [
-        { provide: API_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
-        ...infraProviders,
-        RedisSubscriber,
-        AssignmentCache,
-        AssignmentsService,
-        AddressGuard,
-        IdentityService,
-        RateLimiter,
-        GradingQueue,
-        SubmissionsService,
-        SubmissionEvents,
-        SubmissionStreams,
-        ProgressService,
-        SolvedCache,
-        HealthService,
+        HttpDrain,
         Metrics,
         OpsServer,
         Reconciler,
-        HttpDrain,
       ],
     };
   }

@@ -1,6 +1,6 @@
 import { ConfigError, loadApiConfig } from './config/api.config';
 import { createApiApp } from './app.factory';
-import { PLAIN_COOKIE, SECURE_COOKIE } from './identity/identity.service';
+import { PLAIN_COOKIE, SECURE_COOKIE } from './identity/identity.guard';
 
 async function main(): Promise<void> {
   let config;

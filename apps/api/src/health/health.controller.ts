@@ -1,7 +1,6 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { send } from '../http/http-answer';
 import { HealthService } from './health.service';
 
 @ApiTags('health')
@@ -10,8 +9,11 @@ export class HealthController {
   constructor(private readonly health: HealthService) {}
 
   @Get()
+  @Header('cache-control', 'private, no-store')
   @ApiOperation({ summary: 'Postgres and Redis reachability: 200 when both are up, 503 otherwise' })
   async check(@Res({ passthrough: true }) reply: FastifyReply) {
-    return send(reply, await this.health.answer());
+    const health = await this.health.check();
+    reply.code(health.status === 'ok' ? 200 : 503);
+    return health;
   }
 }

@@ -2,7 +2,6 @@ import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/comm
 import type { HealthResponse } from '@koodi/contracts';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE, REDIS } from '../infra/infra.providers';
-import { privateJson, type HttpAnswer } from '../http/http-answer';
 import type { RedisClient } from '@koodi/queue';
 
 const PROBE_TIMEOUT_MS = 2_000;
@@ -36,10 +35,5 @@ export class HealthService implements BeforeApplicationShutdown {
     ]);
     const ok = postgres === 'up' && redis === 'up' && !this.shuttingDown;
     return { status: ok ? 'ok' : 'degraded', postgres, redis };
-  }
-
-  async answer(): Promise<HttpAnswer> {
-    const health = await this.check();
-    return privateJson(health.status === 'ok' ? 200 : 503, health);
   }
 }

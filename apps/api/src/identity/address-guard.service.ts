@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { ApiError } from '../http/api-error';
 
@@ -17,7 +16,8 @@ export class AddressGuard {
 
   constructor(@Inject(API_CONFIG) private readonly config: ApiConfig) {}
 
-  check(request: FastifyRequest, now = Date.now()): void {
+  /** Counts one request from `address`; throws 429 past the limit. */
+  check(address: string, now = Date.now()): void {
     const limit = this.config.rateLimitIpPerMinute;
     if (limit === 0) return;
     const window = Math.floor(now / 60_000) * 60_000;
@@ -26,9 +26,9 @@ export class AddressGuard {
       this.counts = new Map();
     }
     // Addresses are cheap to rotate (IPv6): past the cap, forget the window rather than grow.
-    if (this.counts.size >= MAX_ADDRESSES && !this.counts.has(request.ip)) this.counts = new Map();
-    const count = (this.counts.get(request.ip) ?? 0) + 1;
-    this.counts.set(request.ip, count);
+    if (this.counts.size >= MAX_ADDRESSES && !this.counts.has(address)) this.counts = new Map();
+    const count = (this.counts.get(address) ?? 0) + 1;
+    this.counts.set(address, count);
     if (count > limit) {
       const retryAfter = Math.max(1, Math.ceil((window + 60_000 - now) / 1000));
       throw new ApiError(

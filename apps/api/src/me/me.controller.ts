@@ -1,7 +1,6 @@
-import { Controller, Get, Req, Res } from '@nestjs/common';
+import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { send } from '../http/http-answer';
+import { CreatesIdentity, UserId } from '../identity/identity.decorators';
 import { ProgressService } from './progress.service';
 
 @ApiTags('me')
@@ -9,9 +8,15 @@ import { ProgressService } from './progress.service';
 export class MeController {
   constructor(private readonly progress: ProgressService) {}
 
+  /** The anonymous identity is created on a first visit, or when the database no longer knows it. */
   @Get()
-  @ApiOperation({ summary: 'The caller’s identity (created on the first call), points, solved ids and next assignment' })
-  async me(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return send(reply, await this.progress.me(request, reply));
+  @CreatesIdentity()
+  @Header('cache-control', 'private, no-store')
+  @ApiOperation({
+    summary:
+      'The caller’s identity (created on the first call), points, solved ids and next assignment',
+  })
+  me(@UserId() userId: string) {
+    return this.progress.me(userId);
   }
 }

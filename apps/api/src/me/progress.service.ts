@@ -6,10 +6,7 @@ import {
   POINTS_PER_SOLVED,
 } from '@koodi/contracts';
 import { SubmissionRepository } from '@koodi/db';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AssignmentsService } from '../assignments/assignments.service';
-import { type HttpAnswer, privateJson } from '../http/http-answer';
-import { IdentityService } from '../identity/identity.service';
 
 /** Points are derived from passed submissions: 100 per distinct solved assignment. */
 export function progressOf(
@@ -54,20 +51,15 @@ export function nextAfterEach(
 @Injectable()
 export class ProgressService {
   constructor(
-    private readonly identity: IdentityService,
     private readonly submissions: SubmissionRepository,
     private readonly assignments: AssignmentsService,
   ) {}
 
-  /** Creates the anonymous identity on a first visit (or when the database no longer knows it). */
-  async me(request: FastifyRequest, reply: FastifyReply): Promise<HttpAnswer> {
-    let userId = this.identity.current(request);
-    if (!userId || !(await this.identity.exists(userId)))
-      userId = await this.identity.create(request, reply);
+  async me(userId: string): Promise<MeResponse> {
     const [solvedIds, course] = await Promise.all([
       this.submissions.solvedAssignmentIds(userId),
       this.assignments.course(),
     ]);
-    return privateJson(200, progressOf(userId, solvedIds, course));
+    return progressOf(userId, solvedIds, course);
   }
 }

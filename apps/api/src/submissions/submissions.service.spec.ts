@@ -1,26 +1,46 @@
 import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { SubmissionView } from '@koodi/contracts';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiConfig } from '../config/api.config';
 import { ApiError } from '../http/api-error';
-import type { HttpAnswer } from '../http/http-answer';
-import { AddressGuard } from '../identity/address-guard.service';
+import type { Identity } from '../identity/identity';
 import { FakeSubmissionRepository } from '@koodi/db/testing';
 import { FakeGradingQueue } from './grading-queue.mock';
-import { SubmissionsService } from './submissions.service';
+import { parseSubmitInput } from './submission-input';
+import { SubmissionsService, type SubmitResult } from './submissions.service';
 
 const ASSIGNMENT = { id: randomUUID(), version: 'v1' };
-const viewOf = (answer: HttpAnswer) => JSON.parse(String(answer.json)) as SubmissionView;
+const viewOf = (result: SubmitResult) => result.view;
+
+/** A request's identity as the IdentityGuard hands it over, counting what the service asked of it. */
+class FakeIdentity implements Identity {
+  addressChecks = 0;
+  created: string[] = [];
+  constructor(public userId: string | null) {}
+  checkAddress(): void {
+    this.addressChecks++;
+  }
+  async ensure(): Promise<string> {
+    return this.userId ?? this.renew();
+  }
+  async renew(): Promise<string> {
+    this.userId = randomUUID();
+    this.created.push(this.userId);
+    return this.userId;
+  }
+}
 
 describe(SubmissionsService.name, () => {
   let sut: SubmissionsService;
   let repository: FakeSubmissionRepository;
   let queue: FakeGradingQueue;
   let allowed: boolean;
+  let assignmentExists: boolean;
+  let learned: string[];
 
   beforeEach(() => {
+    assignmentExists = true;
+    learned = [];
     repository = new FakeSubmissionRepository();
     queue = new FakeGradingQueue();
     allowed = true;
@@ -28,28 +48,32 @@ describe(SubmissionsService.name, () => {
     sut = new SubmissionsService(
       config,
       repository as never,
-      { find: async () => ({ data: ASSIGNMENT }) } as never,
       {
-        current: (request: { user: string }) => request.user,
-        ensure: async (request: { user: string }) => request.user,
-        create: async () => randomUUID(),
+        find: async () => {
+          if (!assignmentExists) throw ApiError.notFound('The assignment');
+          return { data: ASSIGNMENT };
+        },
       } as never,
-      new AddressGuard(config),
       { hit: async () => ({ allowed, retryAfterSeconds: 17 }) } as never,
       queue,
-      { invalidate: () => undefined } as never,
+      {
+        invalidate: () => undefined,
+        learn: (userId: string, status: string) => learned.push(`${userId}:${status}`),
+      } as never,
       { publish: async () => 0 } as never,
     );
   });
 
-  const as = (user: string, headers: Record<string, string> = {}) => ({ user, headers }) as unknown as FastifyRequest;
-  const reply = {} as FastifyReply;
-  const submit = (user: string, code: string, headers: Record<string, string> = {}) =>
-    sut.submit(ASSIGNMENT.id, { code }, as(user, headers), reply);
+  const submit = (user: string | Identity, code: string, headers: Record<string, string> = {}) =>
+    sut.submit(
+      typeof user === 'string' ? new FakeIdentity(user) : user,
+      ASSIGNMENT.id,
+      parseSubmitInput({ code }, headers['idempotency-key']),
+    );
 
-  it('writes the row before queueing its id, and answers 202 with the place in the queue', async () => {
+  it('writes the row before queueing its id, and is pending with the place in the queue', async () => {
     const answer = await submit('u1', 'x = 1');
-    assert.equal(answer.status, 202);
+    assert.equal(answer.kind, 'pending');
     const view = viewOf(answer);
     assert.deepEqual(queue.jobs, [view.id]);
     assert.equal(view.queuePosition, 1);
@@ -59,16 +83,20 @@ describe(SubmissionsService.name, () => {
   it('leaves the row queued for the reconciler when the queue is down', async () => {
     queue.failNext = true;
     const answer = await submit('u1', 'x = 1');
-    assert.equal(answer.status, 202);
+    assert.equal(answer.kind, 'pending');
     assert.equal(queue.jobs.length, 0);
     assert.equal([...repository.rows.values()][0].status, 'queued');
   });
 
-  it('copies a final student verdict into a new row at once: 200, no job', async () => {
+  it('copies a final student verdict into a new row at once: final, no job', async () => {
     const first = viewOf(await submit('u1', 'x = 1'));
-    await repository.commitVerdict(first.id, { verdict: 'tests_failed', feedback: { summary: 's', tests: [], output: '', outputTruncated: false }, gradingMs: 1 });
+    await repository.commitVerdict(first.id, {
+      verdict: 'tests_failed',
+      feedback: { summary: 's', tests: [], output: '', outputTruncated: false },
+      gradingMs: 1,
+    });
     const answer = await submit('u2', 'x = 1');
-    assert.equal(answer.status, 200);
+    assert.equal(answer.kind, 'final');
     assert.equal(viewOf(answer).verdict, 'tests_failed');
     assert.equal(queue.jobs.length, 1);
   });
@@ -76,7 +104,7 @@ describe(SubmissionsService.name, () => {
   it('joins an identical submission in flight without a job of its own', async () => {
     const first = viewOf(await submit('u1', 'x = 1'));
     const answer = await submit('u2', 'x = 1');
-    assert.equal(answer.status, 202);
+    assert.equal(answer.kind, 'pending');
     assert.deepEqual(queue.jobs, [first.id]);
     assert.equal(viewOf(answer).queuePosition, 1, 'the place of the job it joined');
   });
@@ -93,7 +121,13 @@ describe(SubmissionsService.name, () => {
 
   it('answers 429 with Retry-After past the rate limit, storing nothing', async () => {
     allowed = false;
-    await assert.rejects(submit('u1', 'x = 1'), (error: unknown) => error instanceof ApiError && error.status === 429 && error.headers?.['retry-after'] === '17');
+    await assert.rejects(
+      submit('u1', 'x = 1'),
+      (error: unknown) =>
+        error instanceof ApiError &&
+        error.status === 429 &&
+        error.headers?.['retry-after'] === '17',
+    );
     assert.equal(repository.rows.size, 0);
   });
 
@@ -105,16 +139,86 @@ describe(SubmissionsService.name, () => {
     assert.equal(queue.jobs.length, 1);
   });
 
-  it('refuses invalid code before touching anything', async () => {
-    await assert.rejects(submit('u1', ''), (error: unknown) => error instanceof ApiError && error.status === 400);
-    await assert.rejects(submit('u1', 'x'.repeat(64 * 1024 + 1)), (error: unknown) => error instanceof ApiError && error.status === 413);
+  it('refuses invalid code and keys before the service is asked anything', () => {
+    assert.throws(
+      () => parseSubmitInput({ code: '' }, undefined),
+      (error: unknown) => error instanceof ApiError && error.status === 400,
+    );
+    assert.throws(
+      () => parseSubmitInput({ code: 'x'.repeat(64 * 1024 + 1) }, undefined),
+      (error: unknown) => error instanceof ApiError && error.status === 413,
+    );
+    assert.throws(
+      () => parseSubmitInput([], undefined),
+      (error: unknown) => error instanceof ApiError && error.code === 'invalid_body',
+    );
+    assert.throws(
+      () => parseSubmitInput({ code: 'x' }, 'bad key'),
+      (error: unknown) => error instanceof ApiError && error.code === 'invalid_idempotency_key',
+    );
+    assert.throws(
+      () => parseSubmitInput({ code: 'x' }, ['a', 'b']),
+      (error: unknown) => error instanceof ApiError && error.code === 'invalid_idempotency_key',
+    );
+    assert.deepEqual(parseSubmitInput({ code: 'x' }, 'k1'), { code: 'x', idempotencyKey: 'k1' });
     assert.equal(repository.rows.size, 0);
+  });
+
+  it('counts the address, then creates the student only for a known assignment', async () => {
+    const stranger = new FakeIdentity(null);
+    assignmentExists = false;
+    await assert.rejects(
+      submit(stranger, 'x = 1'),
+      (error: unknown) => error instanceof ApiError && error.status === 404,
+    );
+    assert.equal(stranger.addressChecks, 1);
+    assert.deepEqual(stranger.created, [], 'no user for a 404');
+    assignmentExists = true;
+    const view = viewOf(await submit(stranger, 'x = 1'));
+    assert.equal(stranger.created.length, 1);
+    assert.equal(repository.rows.get(view.id)?.userId, stranger.created[0]);
+  });
+
+  it('reports a retried request whose verdict is in as final, and learns it for the solved flags', async () => {
+    const first = viewOf(await submit('u1', 'x = 1', { 'idempotency-key': 'k1' }));
+    await repository.commitVerdict(first.id, {
+      verdict: 'passed',
+      feedback: { summary: 's', tests: [], output: '', outputTruncated: false },
+      gradingMs: 1,
+    });
+    const retry = await submit('u1', 'x = 1', { 'idempotency-key': 'k1' });
+    assert.equal(retry.kind, 'final');
+    assert.equal(retry.view.status, 'passed');
+    assert.deepEqual(learned, ['u1:passed']);
   });
 
   it('hides someone else’s submission behind the same 404 as a missing one', async () => {
     const mine = viewOf(await submit('u1', 'x = 1'));
-    await assert.rejects(sut.get(mine.id, as('u2')), (error: unknown) => error instanceof ApiError && error.status === 404);
-    await assert.rejects(sut.get(randomUUID(), as('u1')), (error: unknown) => error instanceof ApiError && error.status === 404);
-    assert.equal((await sut.get(mine.id, as('u1'))).status, 200);
+    await assert.rejects(
+      sut.get('u2', mine.id),
+      (error: unknown) => error instanceof ApiError && error.status === 404,
+    );
+    await assert.rejects(
+      sut.get('u1', randomUUID()),
+      (error: unknown) => error instanceof ApiError && error.status === 404,
+    );
+    await assert.rejects(
+      sut.get(null, mine.id),
+      (error: unknown) => error instanceof ApiError && error.status === 404,
+    );
+    assert.equal((await sut.get('u1', mine.id)).id, mine.id);
+  });
+
+  it('maps a row to its view without side effects', async () => {
+    const mine = viewOf(await submit('u1', 'x = 1'));
+    const row = repository.rows.get(mine.id)!;
+    assert.deepEqual(await sut.view(row), mine);
+    await repository.commitVerdict(mine.id, {
+      verdict: 'passed',
+      feedback: { summary: 's', tests: [], output: '', outputTruncated: false },
+      gradingMs: 1,
+    });
+    await sut.view(repository.rows.get(mine.id)!);
+    assert.deepEqual(learned, [], 'only the callers that learn a verdict tell the solved cache');
   });
 });

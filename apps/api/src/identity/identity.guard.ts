@@ -1,9 +1,17 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  Logger,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { isUuid } from '@koodi/contracts';
 import { UserRepository } from '@koodi/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { AddressGuard } from './address-guard.service';
+import type { Identity } from './identity';
 
 const MAX_AGE_SECONDS = 400 * 24 * 3600;
 
@@ -11,6 +19,9 @@ const MAX_AGE_SECONDS = 400 * 24 * 3600;
 export const SECURE_COOKIE = '__Host-koodi_id';
 /** The identity cookie over plain HTTP, where browsers drop a Secure one (http://localhost aside). */
 export const PLAIN_COOKIE = 'koodi_id';
+
+/** Route metadata: the handler needs a known user, created before it runs if need be. */
+export const CREATES_IDENTITY = 'koodi:creates-identity';
 
 /**
  * Whether the request reached us over HTTPS. Fastify believes X-Forwarded-Proto only from an
@@ -26,48 +37,78 @@ export function identityCookieName(request: FastifyRequest): string {
   return arrivedOverHttps(request) ? SECURE_COOKIE : PLAIN_COOKIE;
 }
 
+const identities = new WeakMap<FastifyRequest, Identity>();
+
+/** The identity the guard attached to a request. */
+export function identityOf(request: FastifyRequest): Identity {
+  const identity = identities.get(request);
+  if (!identity) throw new Error('IdentityGuard did not run for this request');
+  return identity;
+}
+
 /**
  * The anonymous student behind a request: a user id in a signed, HttpOnly cookie. Over HTTPS the
  * cookie is Secure with the `__Host-` prefix, so no subdomain and no plain-HTTP answer can plant
  * it; over plain HTTP (a school LAN without a certificate) it is an ordinary cookie, because a
  * browser would drop a Secure one and every request would be a new student. HTTPS requests never
  * read the plain cookie: anyone on the network could have set that one.
+ *
+ * Runs for every route and attaches an Identity; routes marked `@CreatesIdentity()` get a user
+ * that exists before the handler runs, others create one only when their service asks to.
  */
 @Injectable()
-export class IdentityService {
-  private readonly logger = new Logger(IdentityService.name);
+export class IdentityGuard implements CanActivate {
+  private readonly logger = new Logger(IdentityGuard.name);
   private warnedAboutPlainHttp = false;
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly users: UserRepository,
     private readonly addressGuard: AddressGuard,
+    private readonly reflector: Reflector,
   ) {}
 
-  /** The user id the request carries, or null; never creates one. */
-  current(request: FastifyRequest): string | null {
-    const raw = request.cookies[identityCookieName(request)];
-    if (!raw) return null;
-    const unsigned = request.unsignCookie(raw);
-    return unsigned.valid && isUuid(unsigned.value) ? unsigned.value : null;
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const http = context.switchToHttp();
+    const identity = this.identify(
+      http.getRequest<FastifyRequest>(),
+      http.getResponse<FastifyReply>(),
+    );
+    if (this.reflector.get<boolean>(CREATES_IDENTITY, context.getHandler())) {
+      const userId = identity.userId;
+      if (!userId || !(await this.users.exists(userId))) await identity.renew();
+    }
+    return true;
   }
 
-  /** The request's user, created (and the cookie set) when it has none. */
-  async ensure(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    addressChecked = false,
-  ): Promise<string> {
-    return this.current(request) ?? this.create(request, reply, addressChecked);
+  /** The request's Identity, attached for the parameter decorators. */
+  identify(request: FastifyRequest, reply: FastifyReply): Identity {
+    let userId: string | null | undefined;
+    let addressChecked = false;
+    const identity: Identity = {
+      get userId() {
+        if (userId === undefined) userId = currentUser(request);
+        return userId;
+      },
+      checkAddress: () => {
+        if (addressChecked) return;
+        addressChecked = true;
+        this.addressGuard.check(request.ip);
+      },
+      ensure: async () => identity.userId ?? identity.renew(),
+      renew: async () => {
+        identity.checkAddress();
+        userId = await this.create(request, reply);
+        return userId;
+      },
+    };
+    identities.set(request, identity);
+    return identity;
   }
 
-  /** A fresh identity; also used when a cookie names a user the database no longer has. */
-  async create(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    addressChecked = false,
-  ): Promise<string> {
-    if (!addressChecked) this.addressGuard.check(request);
+  /** The one place a user is created and its cookie set. */
+  private async create(request: FastifyRequest, reply: FastifyReply): Promise<string> {
     const secure = arrivedOverHttps(request);
     if (!secure) this.warnPlainHttpInProduction(request);
     const user = await this.users.create();
@@ -82,10 +123,6 @@ export class IdentityService {
     return user.id;
   }
 
-  exists(userId: string): Promise<boolean> {
-    return this.users.exists(userId);
-  }
-
   /** Once per process: production over plain HTTP works, but anyone on the network can read the cookie. */
   private warnPlainHttpInProduction(request: FastifyRequest): void {
     if (!this.config.production || this.warnedAboutPlainHttp) return;
@@ -97,4 +134,12 @@ export class IdentityService {
         `it in TRUST_PROXY (now ${String(this.config.trustProxy)}).`,
     );
   }
+}
+
+/** The user id the request's own cookie carries, or null; never creates one. */
+function currentUser(request: FastifyRequest): string | null {
+  const raw = request.cookies[identityCookieName(request)];
+  if (!raw) return null;
+  const unsigned = request.unsignCookie(raw);
+  return unsigned.valid && isUuid(unsigned.value) ? unsigned.value : null;
 }

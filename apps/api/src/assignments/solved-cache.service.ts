@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { SubmissionStatus } from '@koodi/contracts';
 import { SubmissionRepository } from '@koodi/db';
 import { SubmissionEvents } from '../events/submission-events.service';
 
@@ -14,7 +15,7 @@ interface Entry {
 /**
  * Which assignments a student has solved, kept briefly in memory so the course list with the
  * student's flags costs no query per request. A `passed` event for the student (every replica
- * sees every event) or a passed submission read here drops the entry; the TTL bounds the rest.
+ * sees every event) or a pass learned another way (see `learn`) drops the entry; the TTL bounds the rest.
  */
 @Injectable()
 export class SolvedCache implements OnModuleInit {
@@ -44,5 +45,10 @@ export class SolvedCache implements OnModuleInit {
 
   invalidate(userId: string): void {
     this.entries.delete(userId);
+  }
+
+  /** A status learned without its event (a retried request, a re-read after a lost event). */
+  learn(userId: string, status: SubmissionStatus): void {
+    if (status === 'passed') this.invalidate(userId);
   }
 }

@@ -3,12 +3,21 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { apiRoutes, SUBMISSION_EVENTS_CHANNEL, type SubmissionView } from '@koodi/contracts';
 import type { AssignmentEntity } from '@koodi/db';
-import { createAssignment, simulateVerdict, startTestApi, Student, type TestApi } from '../testing/api-harness';
+import {
+  createAssignment,
+  simulateVerdict,
+  startTestApi,
+  Student,
+  type TestApi,
+} from '../testing/api-harness';
 import { SseClient } from '../testing/sse-client';
+import { SECURITY_HEADERS } from '../http/http-hooks';
 
 const code = () => `def hello():\n    return "Hello"  # ${randomUUID()}\n`;
 const views = (client: SseClient) =>
-  client.events.filter((event) => event.event === 'status').map((event) => JSON.parse(event.data) as SubmissionView);
+  client.events
+    .filter((event) => event.event === 'status')
+    .map((event) => JSON.parse(event.data) as SubmissionView);
 
 describe('live status over Server-Sent Events', () => {
   let api: TestApi;
@@ -22,13 +31,25 @@ describe('live status over Server-Sent Events', () => {
 
   it('sends the current state with the queue position, then grading, then the verdict, and ends', async () => {
     const student = new Student(api.url);
-    const submitted = (await student.submit(assignment.id, { code: code() })).body as SubmissionView;
-    const stream = new SseClient(api.url + apiRoutes.submissionEvents(submitted.id), student.cookieHeader);
+    const submitted = (await student.submit(assignment.id, { code: code() }))
+      .body as SubmissionView;
+    const stream = new SseClient(
+      api.url + apiRoutes.submissionEvents(submitted.id),
+      student.cookieHeader,
+    );
     await stream.open();
     assert.equal(stream.status, 200);
     assert.match(String(stream.headers['content-type']), /^text\/event-stream/);
     assert.equal(stream.headers['x-accel-buffering'], 'no');
-    assert.equal(stream.headers['cache-control'], 'no-store');
+    // Nest's own SSE headers: no-store and more, for old proxies too.
+    assert.equal(
+      stream.headers['cache-control'],
+      'private, no-cache, no-store, must-revalidate, max-age=0, no-transform',
+    );
+    // The same security headers as every other answer, each exactly once (Node joins repeats).
+    for (const [name, value] of Object.entries(SECURITY_HEADERS))
+      assert.equal(stream.headers[name], value, name);
+    assert.match(String(stream.headers['x-request-id']), /^[0-9a-f-]{36}$/);
     await stream.until(() => views(stream).length >= 1);
     assert.equal(views(stream)[0].status, 'queued');
     assert.equal(views(stream)[0].queuePosition, 1);
@@ -36,7 +57,12 @@ describe('live status over Server-Sent Events', () => {
     await api.submissions.claimForGrading(submitted.id);
     await api.redis.publish(
       SUBMISSION_EVENTS_CHANNEL,
-      JSON.stringify({ event: 'submission.grading', submissionId: submitted.id, userId: 'x', status: 'grading' }),
+      JSON.stringify({
+        event: 'submission.grading',
+        submissionId: submitted.id,
+        userId: 'x',
+        status: 'grading',
+      }),
     );
     await stream.until(() => views(stream).some((view) => view.status === 'grading'));
 
@@ -50,19 +76,30 @@ describe('live status over Server-Sent Events', () => {
 
   it('sends a verdict committed before the stream opened, at once, and ends', async () => {
     const student = new Student(api.url);
-    const submitted = (await student.submit(assignment.id, { code: code() })).body as SubmissionView;
+    const submitted = (await student.submit(assignment.id, { code: code() }))
+      .body as SubmissionView;
     await simulateVerdict(api, submitted.id, 'tests_failed');
-    const stream = new SseClient(api.url + apiRoutes.submissionEvents(submitted.id), student.cookieHeader);
+    const stream = new SseClient(
+      api.url + apiRoutes.submissionEvents(submitted.id),
+      student.cookieHeader,
+    );
     await stream.ended;
-    assert.deepEqual(views(stream).map((view) => view.status), ['failed']);
+    assert.deepEqual(
+      views(stream).map((view) => view.status),
+      ['failed'],
+    );
   });
 
   it('delivers the verdict to a student who joined an identical submission', async () => {
     const shared = code();
-    const first = (await new Student(api.url).submit(assignment.id, { code: shared })).body as SubmissionView;
+    const first = (await new Student(api.url).submit(assignment.id, { code: shared }))
+      .body as SubmissionView;
     const joiner = new Student(api.url);
     const joined = (await joiner.submit(assignment.id, { code: shared })).body as SubmissionView;
-    const stream = new SseClient(api.url + apiRoutes.submissionEvents(joined.id), joiner.cookieHeader);
+    const stream = new SseClient(
+      api.url + apiRoutes.submissionEvents(joined.id),
+      joiner.cookieHeader,
+    );
     await stream.until(() => views(stream).length >= 1);
     await simulateVerdict(api, first.id, 'passed');
     await stream.ended;
@@ -71,8 +108,12 @@ describe('live status over Server-Sent Events', () => {
 
   it('keeps an idle stream alive with heartbeat comments', async () => {
     const student = new Student(api.url);
-    const submitted = (await student.submit(assignment.id, { code: code() })).body as SubmissionView;
-    const stream = new SseClient(api.url + apiRoutes.submissionEvents(submitted.id), student.cookieHeader);
+    const submitted = (await student.submit(assignment.id, { code: code() }))
+      .body as SubmissionView;
+    const stream = new SseClient(
+      api.url + apiRoutes.submissionEvents(submitted.id),
+      student.cookieHeader,
+    );
     await stream.until(() => stream.comments.includes('heartbeat'));
     stream.close();
     await simulateVerdict(api, submitted.id, 'passed');
@@ -80,8 +121,12 @@ describe('live status over Server-Sent Events', () => {
 
   it('picks up a verdict whose event was lost, on the next re-read', async () => {
     const student = new Student(api.url);
-    const submitted = (await student.submit(assignment.id, { code: code() })).body as SubmissionView;
-    const stream = new SseClient(api.url + apiRoutes.submissionEvents(submitted.id), student.cookieHeader);
+    const submitted = (await student.submit(assignment.id, { code: code() }))
+      .body as SubmissionView;
+    const stream = new SseClient(
+      api.url + apiRoutes.submissionEvents(submitted.id),
+      student.cookieHeader,
+    );
     await stream.until(() => views(stream).length >= 1);
     await api.submissions.commitVerdict(submitted.id, {
       verdict: 'passed',
