@@ -31,8 +31,8 @@ export default tseslint.config(
     },
   },
   {
-    // The in-memory repositories keep the rules only as far as the specs check them: never in
-    // the running apps.
+    // The in-memory repositories keep the rules only as far as the specs check them, and the
+    // testing entries start throwaway servers: never in the running apps.
     files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/testing/**', '**/test/**'],
     rules: {
@@ -42,6 +42,7 @@ export default tseslint.config(
           patterns: [
             CROSS_PROJECT_RELATIVE,
             { group: ['@koodi/db/testing'], message: 'The @koodi/db/testing fakes are for tests only.' },
+            { group: ['@koodi/queue/testing'], message: 'The @koodi/queue/testing helpers are for tests only.' },
           ],
         },
       ],
@@ -51,7 +52,7 @@ export default tseslint.config(
     files: ['**/*.ts', '**/*.mts', '**/*.svelte'],
     rules: {
       // The direction of dependencies between projects: web → contracts; api, grader → contracts,
-      // db, queue, sandbox; libs never import apps. A forbidden import fails `nx lint`.
+      // db, queue, sandbox; libs never import apps or tools. A forbidden import fails `nx lint`.
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -73,7 +74,7 @@ export default tseslint.config(
             { sourceTag: 'type:sandbox', onlyDependOnLibsWithTags: ['type:contracts'] },
             {
               sourceTag: 'scope:tools',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:data', 'type:queue', 'type:sandbox'],
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:data', 'type:queue', 'type:sandbox', 'type:tools'],
             },
           ],
         },

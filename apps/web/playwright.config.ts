@@ -9,7 +9,16 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
  */
 export default defineConfig({
   testDir: here('./e2e'),
-  testMatch: '**/*.e2e.ts',
+  // `nx e2e web` runs the e2e project; `nx run web:screenshots` the screenshots, which write
+  // apps/web/dist-screenshots/ (ignored by git) and are no part of `npm test`.
+  projects: [
+    { name: 'e2e', testMatch: '**/*.e2e.ts' },
+    {
+      name: 'screenshots',
+      testMatch: '**/*.screenshots.ts',
+      outputDir: here('../../test-results/web-screenshots'),
+    },
+  ],
   // Artifacts go to the workspace's top-level test-results/ and playwright-report/, which git and
   // eslint already ignore (the HTML report carries bundled scripts that must not be linted).
   outputDir: here('../../test-results/web-e2e'),

@@ -92,7 +92,7 @@ export const TOOLS_ENV: Readonly<Record<string, ToolVariable>> = {
     description: 'LOG_LEVEL of the graders the grader tests start in-process',
     secret: false,
     default: 'error',
-    usedBy: '`nx test grader`',
+    usedBy: '`nx test-int grader`',
   },
   KOODI_STACK_VERBOSE: {
     description: 'any value: the test targets print how they find or start PostgreSQL and Redis',

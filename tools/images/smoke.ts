@@ -19,7 +19,7 @@ import { ROOT, run, runQuiet } from './exec.ts';
 import { writeSecrets } from './secrets.ts';
 import { submitAndGrade } from './submit.ts';
 import { checkSchemes } from './schemes.ts';
-import { freePort } from './net.ts';
+import { freePort } from '@koodi/tools/stack/processes.ts';
 
 const PROJECT = 'koodi-smoke';
 const STATE_FILE = join(ROOT, '.data', 'images-smoke.json');

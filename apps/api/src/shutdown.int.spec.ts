@@ -3,24 +3,13 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { apiRoutes, type SubmissionView } from '@koodi/contracts';
 import { AssignmentRepository, createDataSource } from '@koodi/db';
+import { freePort } from '@koodi/queue/testing';
 import type { DataSource } from 'typeorm';
 import { assignmentContent, eventually, Student } from './testing/api-harness';
 import { SseClient } from './testing/sse-client';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** docs/SECURITY.md case 23: SIGTERM to a running API process. */
 describe('graceful shutdown (case 23)', () => {

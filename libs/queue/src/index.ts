@@ -22,5 +22,3 @@ export {
   type RedisClient,
 } from './lib/redis-connection';
 
-/** For integration tests only. */
-export { LocalRedisCluster } from './testing/local-redis-cluster';

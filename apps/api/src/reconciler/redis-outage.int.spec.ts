@@ -2,22 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { apiRoutes, type SubmissionView } from '@koodi/contracts';
+import { freePort } from '@koodi/queue/testing';
 import { Redis } from 'ioredis';
 import { createAssignment, eventually, startTestApi, Student, type TestApi } from '../testing/api-harness';
 import { Reconciler } from './reconciler.service';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** A Redis of this test's own, without persistence: a restart loses everything, as in docs/SECURITY.md case 21. */
 function startRedis(port: number): ChildProcess {
