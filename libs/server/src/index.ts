@@ -1,0 +1,3 @@
+export * from './lib/config/config.error';
+export * from './lib/config/env.reader';
+export * from './lib/config/server.config';
