@@ -34,8 +34,9 @@ function namesIn(...files: string[]): Set<string> {
   return names;
 }
 
-/** The variables both apps read, parsed in @koodi/server. */
+/** The variables both apps read, parsed in @koodi/server, and the ops server both run. */
 const SERVER_CONFIG = 'libs/server/src/lib/config/server.config.ts';
+const OPS_SERVER = 'libs/server/src/lib/ops/ops.server.ts';
 
 /** Paths an ops server answers, read from its source. */
 function routesIn(file: string): Set<string> {
@@ -72,13 +73,13 @@ function facts(): DriftContext {
       api: {
         image: 'koodi/api',
         envNames: namesIn('apps/api/src/config/api.config.ts', SERVER_CONFIG),
-        opsRoutes: routesIn('apps/api/src/ops/ops-server.service.ts'),
+        opsRoutes: routesIn(OPS_SERVER),
         loadConfig: loadApiConfig,
       },
       grader: {
         image: 'koodi/grader',
         envNames: namesIn('apps/grader/src/app/config/grader.config.ts', SERVER_CONFIG),
-        opsRoutes: routesIn('apps/grader/src/app/ops/ops.server.ts'),
+        opsRoutes: routesIn(OPS_SERVER),
         loadConfig: loadGraderConfig,
       },
     },

@@ -17,8 +17,7 @@ import { RedisSubscriber } from './infra/redis-subscriber.service';
 import { MeController } from './me/me.controller';
 import { ProgressService } from './me/progress.service';
 import { SolvedCache } from './me/solved-cache.service';
-import { Metrics } from './ops/metrics.service';
-import { OpsServer } from './ops/ops-server.service';
+import { opsProviders } from './ops/ops.providers';
 import { Reconciler } from './reconciler/reconciler.service';
 import { GradingQueue } from './submissions/grading-queue.service';
 import { RateLimiter } from './submissions/rate-limiter.service';
@@ -48,8 +47,7 @@ export class AppModule {
         ProgressService,
         SolvedCache,
         HealthService,
-        Metrics,
-        OpsServer,
+        ...opsProviders,
         Reconciler,
         HttpDrain,
       ],

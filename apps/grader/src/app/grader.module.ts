@@ -16,6 +16,7 @@ import { GRADER_CONFIG, type GraderConfig } from './config/grader.config';
 import { AssignmentTestsCache, type AssignmentSource } from './grading/assignment-tests.cache';
 import { GradingHandler } from './grading/grading.handler';
 import { GradingService, SUBMISSION_STORE, type SubmissionStore } from './grading/grading.service';
+import { OPS_SERVER_OPTIONS, OpsServer, type OpsServerOptions } from '@koodi/server';
 import {
   REDIS_PUBLISHER,
   RedisSubmissionEventsPublisher,
@@ -24,7 +25,6 @@ import {
 import { DATABASE_RETRY, RETRY_POLICY, type RetryPolicy } from './grading/transient-retry';
 import { GraderMetrics } from './ops/grader.metrics';
 import { HealthService } from './ops/health.service';
-import { OpsServer } from './ops/ops.server';
 import { SANDBOX, type SandboxRunner } from './sandbox/sandbox.port';
 
 /** Replacements for tests: a scripted sandbox, a store that fails on cue, a faster retry policy. */
@@ -126,6 +126,16 @@ export class GraderModule {
         GraderMetrics,
         GradingService,
         HealthService,
+        {
+          provide: OPS_SERVER_OPTIONS,
+          useFactory: (metrics: GraderMetrics, health: HealthService): OpsServerOptions => ({
+            host: config.opsHost,
+            port: config.opsPort,
+            registry: metrics.registry,
+            ready: () => health.check(),
+          }),
+          inject: [GraderMetrics, HealthService],
+        },
         OpsServer,
         GraderResources,
       ],
