@@ -16,12 +16,14 @@ import { GRADER_CONFIG, type GraderConfig } from './config/grader.config';
 import { AssignmentTestsCache, type AssignmentSource } from './grading/assignment-tests.cache';
 import { GradingHandler } from './grading/grading.handler';
 import { GradingService, SUBMISSION_STORE, type SubmissionStore } from './grading/grading.service';
-import { OPS_SERVER_OPTIONS, OpsServer, type OpsServerOptions } from '@koodi/server';
 import {
-  REDIS_PUBLISHER,
+  OPS_SERVER_OPTIONS,
+  OpsServer,
+  type OpsServerOptions,
   RedisSubmissionEventsPublisher,
   SubmissionEventsPublisher,
-} from './grading/submission-events.publisher';
+} from '@koodi/server';
+import { REDIS_PUBLISHER } from './grading/submission-events.publisher';
 import { DATABASE_RETRY, RETRY_POLICY, type RetryPolicy } from './grading/transient-retry';
 import { GraderMetrics } from './ops/grader.metrics';
 import { HealthService } from './ops/health.service';
