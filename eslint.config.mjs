@@ -52,7 +52,8 @@ export default tseslint.config(
     files: ['**/*.ts', '**/*.mts', '**/*.svelte'],
     rules: {
       // The direction of dependencies between projects: web → contracts; api, grader → contracts,
-      // db, queue, sandbox; libs never import apps or tools. A forbidden import fails `nx lint`.
+      // db, queue, server (and the grader sandbox); server → contracts, queue; libs never import
+      // apps. A forbidden import fails `nx lint`.
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -62,16 +63,23 @@ export default tseslint.config(
             { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['type:contracts'] },
             {
               sourceTag: 'scope:api',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:data', 'type:queue'],
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:data', 'type:queue', 'type:server'],
             },
             {
               sourceTag: 'scope:grader',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:data', 'type:queue', 'type:sandbox'],
+              onlyDependOnLibsWithTags: [
+                'type:contracts',
+                'type:data',
+                'type:queue',
+                'type:server',
+                'type:sandbox',
+              ],
             },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:queue', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:sandbox', onlyDependOnLibsWithTags: ['type:contracts'] },
+            { sourceTag: 'type:server', onlyDependOnLibsWithTags: ['type:contracts', 'type:queue'] },
             {
               sourceTag: 'scope:tools',
               onlyDependOnLibsWithTags: ['type:contracts', 'type:data', 'type:queue', 'type:sandbox', 'type:tools'],

@@ -5,6 +5,7 @@ import { isFinalStatus, MAX_GRADING_ATTEMPTS, type SubmissionView } from '@koodi
 import type { AssignmentEntity } from '@koodi/db';
 import { insertSubmissionRow } from '@koodi/db/testing';
 import { queueKeys, RedisListStore, resolveServerOptions } from '@koodi/queue';
+import { GAVE_UP_FEEDBACK } from '@koodi/server';
 import {
   createAssignment,
   queuedIds,
@@ -134,6 +135,7 @@ describe('reconciler (case 21)', () => {
     const row = (await api.submissions.findById(id))!;
     assert.equal(row.status, 'error');
     assert.equal(row.verdict, 'internal_error');
+    assert.deepEqual(row.feedback, GAVE_UP_FEEDBACK, "the grader's own give-up text");
     assert.equal((await queuedIds(api)).includes(id), false);
   });
 

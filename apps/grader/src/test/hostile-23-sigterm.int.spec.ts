@@ -52,7 +52,7 @@ describe('case 23: SIGTERM to a grader mid-job', () => {
   });
 
   it('hands back a job it cannot finish before its deadline; another grader grades it once', async () => {
-    const submission = await startedJob(2, { SHUTDOWN_TIMEOUT_MS: '0' });
+    const submission = await startedJob(2, { SHUTDOWN_GRACE_SECONDS: '0' });
 
     victim!.child.kill('SIGTERM');
     const exit = await victim!.exited;

@@ -5,7 +5,8 @@ import { DEFAULT_LIMITS, SUBMISSION_GRADED, SUBMISSION_GRADING } from '@koodi/co
 import { GraderMetrics } from '../ops/grader.metrics';
 import { feedbackFor, SandboxCrashFake, SandboxFake } from '../sandbox/sandbox.mock';
 import { AssignmentTestsCache } from './assignment-tests.cache';
-import { GradingService, MAX_RECORDED_ATTEMPTS } from './grading.service';
+import { GAVE_UP_FEEDBACK, MAX_RECORDED_ATTEMPTS } from '@koodi/server';
+import { GradingService } from './grading.service';
 import { SubmissionEventsPublisherFake } from './submission-events.publisher.mock';
 import { FakeAssignmentRepository, FakeSubmissionRepository } from '@koodi/db/testing';
 
@@ -207,6 +208,7 @@ describe(GradingService.name, () => {
     assert.equal(row.verdict, 'internal_error');
     assert.match(row.feedback!.summary, /our side/);
     assert.match(row.feedback!.summary, /not count/);
+    assert.deepEqual(row.feedback, GAVE_UP_FEEDBACK, "the reconciler's give-up text too");
     assert.deepEqual(events.published.at(-1), {
       event: SUBMISSION_GRADED,
       submissionId: submission.id,
@@ -232,6 +234,7 @@ describe(GradingService.name, () => {
 
     assert.equal(sandbox.jobs.length, 0);
     assert.equal(submissions.rows.get(submission.id)!.verdict, 'internal_error');
+    assert.deepEqual(submissions.rows.get(submission.id)!.feedback, GAVE_UP_FEEDBACK);
   });
 
   for (const job of [{}, { submissionId: 42 }, { submissionId: 'not-a-uuid' }, null]) {
