@@ -4,10 +4,7 @@ import tseslint from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
-const CROSS_PROJECT_RELATIVE = {
-  group: ['../../*'],
-  message: 'Import across projects by alias (@koodi/...).',
-};
+const CROSS_PROJECT_RELATIVE = { group: ['../../*'], message: 'Import across projects by alias (@koodi/...).' };
 
 export default tseslint.config(
   {
@@ -29,10 +26,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     plugins: { '@nx': nx },
     rules: {
-      '@typescript-eslint/no-unused-vars': [
-        'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
-      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': ['error', { patterns: [CROSS_PROJECT_RELATIVE] }],
     },
   },
@@ -47,10 +41,7 @@ export default tseslint.config(
         {
           patterns: [
             CROSS_PROJECT_RELATIVE,
-            {
-              group: ['@koodi/db/testing'],
-              message: 'The @koodi/db/testing fakes are for tests only.',
-            },
+            { group: ['@koodi/db/testing'], message: 'The @koodi/db/testing fakes are for tests only.' },
           ],
         },
       ],
@@ -74,12 +65,7 @@ export default tseslint.config(
             },
             {
               sourceTag: 'scope:grader',
-              onlyDependOnLibsWithTags: [
-                'type:contracts',
-                'type:data',
-                'type:queue',
-                'type:sandbox',
-              ],
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:data', 'type:queue', 'type:sandbox'],
             },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:contracts'] },
@@ -87,12 +73,7 @@ export default tseslint.config(
             { sourceTag: 'type:sandbox', onlyDependOnLibsWithTags: ['type:contracts'] },
             {
               sourceTag: 'scope:tools',
-              onlyDependOnLibsWithTags: [
-                'type:contracts',
-                'type:data',
-                'type:queue',
-                'type:sandbox',
-              ],
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:data', 'type:queue', 'type:sandbox'],
             },
           ],
         },
@@ -133,10 +114,7 @@ export default tseslint.config(
   },
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],
-    languageOptions: {
-      parserOptions: { parser: tseslint.parser },
-      globals: { ...globals.browser },
-    },
+    languageOptions: { parserOptions: { parser: tseslint.parser }, globals: { ...globals.browser } },
   },
   {
     files: ['apps/web/**/*.ts'],

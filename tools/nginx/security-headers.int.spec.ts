@@ -20,8 +20,6 @@ import { freePort, startLogged, stopProcess, waitFor } from '../stack/processes.
 import { findProgram } from '../stack/system.ts';
 import {
   certificateFromSecretsTool,
-  devTemplatePath,
-  prodConfigPath,
   renderLocalProdNginxConfig,
   repoRoot,
 } from './nginx-config.ts';
@@ -329,8 +327,8 @@ describe('security headers in the local stack’s NGINX config', () => {
           .filter((line) => /^(add_header|proxy_hide_header) /.test(line)),
       ];
     };
-    const dev = lines(await readFile(devTemplatePath, 'utf8'));
-    const prod = lines(await readFile(prodConfigPath, 'utf8'));
+    const dev = lines(await readFile(join(repoRoot, 'infra/nginx/nginx.dev.conf'), 'utf8'));
+    const prod = lines(await readFile(join(repoRoot, 'infra/nginx/nginx.prod.conf'), 'utf8'));
     assert.ok(dev[0].includes(API_CSP) && dev[0].includes(PAGE_CSP), 'dev maps the CSP by path');
     const strictTransport = 'add_header Strict-Transport-Security $koodi_hsts always;';
     assert.deepEqual(
