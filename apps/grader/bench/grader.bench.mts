@@ -115,7 +115,7 @@ async function waitForAll(assignmentId: string, count: number, timeoutMs: number
   }
 }
 
-function startGrader(): Promise<ChildProcess> {
+async function startGrader(): Promise<ChildProcess> {
   const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
   const profile = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [];
   const child = spawn(process.execPath, [...profile, main], {
@@ -136,23 +136,17 @@ function startGrader(): Promise<ChildProcess> {
     output += chunk.toString();
     process.stderr.write(chunk);
   });
-  return new Promise((resolve, reject) => {
-    const timer = setInterval(async () => {
-      if (child.exitCode !== null) {
-        clearInterval(timer);
-        reject(new Error(`grader exited: ${output}`));
-      }
-      // Ready when its sandboxes are up: it then registers as a consumer of the queue.
-      const { rows } = await db.query(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE $1`,
-        [`koodi-grader bench-${run}%`],
-      );
-      if (rows[0].n > 0) {
-        clearInterval(timer);
-        resolve(child);
-      }
-    }, 50);
-  });
+  // Ready when its sandboxes are up: it then registers as a consumer of the queue. One query at
+  // a time, and a failed query fails the start instead of going unhandled.
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`grader exited: ${output}`);
+    const { rows } = await db.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE $1`,
+      [`koodi-grader bench-${run}%`],
+    );
+    if (rows[0].n > 0) return child;
+    await sleep(50);
+  }
 }
 
 function statFields(pid: number): string[] | null {

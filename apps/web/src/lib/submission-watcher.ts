@@ -64,11 +64,12 @@ export function watchSubmission(id: string, handlers: WatchHandlers, deps: Watch
     if (isFinalStatus(view.status)) stop();
   };
 
-  const schedule = (fn: () => void, ms: number) => {
+  // checkOnce and poll catch their own failures: a rejection would have nowhere to go.
+  const schedule = (fn: () => Promise<void>, ms: number) => {
     if (timer !== null) deps.clearTimer(timer);
     timer = deps.setTimer(() => {
       timer = null;
-      fn();
+      void fn();
     }, ms);
   };
 

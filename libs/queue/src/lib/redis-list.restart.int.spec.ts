@@ -27,7 +27,9 @@ describe(`${RedisListServer.name} across a Redis restart`, () => {
     sut.on('error', (error) => errors.push(error));
     const handled = new Set<string>();
     sut.addHandler('job', async (_data: unknown, ctx: RedisListContext) => void handled.add(ctx.getMessageId()), true);
-    await new Promise<void>((resolve, reject) => sut.listen((error?: unknown) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) => {
+      sut.listen((error?: unknown) => (error ? reject(error) : resolve())).catch(reject);
+    });
     const producer = new RedisListClient({ redisUrl: redis.url, queue, messageIdOf: (_p, data) => String(data) });
     try {
       for (let i = 0; i < 20; i++) await producer.enqueue('job', `before-${i}`);
@@ -54,7 +56,9 @@ describe(`${RedisListServer.name} across a Redis restart`, () => {
     const handled: string[] = [];
     sut.addHandler('job', async (_data: unknown, ctx: RedisListContext) => void handled.push(ctx.getMessageId()), true);
     try {
-      await new Promise<void>((resolve, reject) => sut.listen((error?: unknown) => (error ? reject(error) : resolve())));
+      await new Promise<void>((resolve, reject) => {
+        sut.listen((error?: unknown) => (error ? reject(error) : resolve())).catch(reject);
+      });
       await producer.connect();
       await redis.stop();
       // Producer pushes while Redis is down: the command waits for the reconnection.

@@ -51,7 +51,9 @@ describe(`${RedisListServer.name} against Redis`, () => {
   }
 
   function listen(sut: RedisListServer): Promise<void> {
-    return new Promise((resolve, reject) => sut.listen((error?: unknown) => (error ? reject(error) : resolve())));
+    return new Promise((resolve, reject) => {
+      sut.listen((error?: unknown) => (error ? reject(error) : resolve())).catch(reject);
+    });
   }
 
   afterEach(async () => {
@@ -236,7 +238,9 @@ describe(`${RedisListServer.name} against Redis`, () => {
   it('reports an unreachable Redis through the listen callback', async () => {
     const sut = new RedisListServer({ redisUrl: 'redis://127.0.0.1:1', queue: uniqueQueue('unreachable') });
 
-    const error = await new Promise((resolve) => sut.listen(resolve));
+    const error = await new Promise((resolve, reject) => {
+      sut.listen(resolve).catch(reject);
+    });
 
     assert.ok(error instanceof Error);
   });

@@ -25,7 +25,9 @@ describe(RedisListServer.name, () => {
   }
 
   function listen(sut: RedisListServer): Promise<void> {
-    return new Promise((resolve, reject) => sut.listen((error?: unknown) => (error ? reject(error) : resolve())));
+    return new Promise((resolve, reject) => {
+      sut.listen((error?: unknown) => (error ? reject(error) : resolve())).catch(reject);
+    });
   }
 
   afterEach(async () => {
@@ -261,7 +263,9 @@ describe(RedisListServer.name, () => {
     };
     const sut = new RedisListServer({ redisUrl: 'redis://unused', queue: 'unit' }, store);
 
-    const error = await new Promise((resolve) => sut.listen(resolve));
+    const error = await new Promise((resolve, reject) => {
+      sut.listen(resolve).catch(reject);
+    });
 
     assert.match(String((error as Error).message), /ECONNREFUSED/);
   });
