@@ -4,7 +4,10 @@ import tseslint from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
-const CROSS_PROJECT_RELATIVE = { group: ['../../*'], message: 'Import across projects by alias (@koodi/...).' };
+const CROSS_PROJECT_RELATIVE = {
+  group: ['../../*'],
+  message: 'Import across projects by alias (@koodi/...).',
+};
 
 export default tseslint.config(
   {
@@ -26,7 +29,10 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     plugins: { '@nx': nx },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-restricted-imports': ['error', { patterns: [CROSS_PROJECT_RELATIVE] }],
     },
   },
@@ -41,8 +47,14 @@ export default tseslint.config(
         {
           patterns: [
             CROSS_PROJECT_RELATIVE,
-            { group: ['@koodi/db/testing'], message: 'The @koodi/db/testing fakes are for tests only.' },
-            { group: ['@koodi/queue/testing'], message: 'The @koodi/queue/testing helpers are for tests only.' },
+            {
+              group: ['@koodi/db/testing'],
+              message: 'The @koodi/db/testing fakes are for tests only.',
+            },
+            {
+              group: ['@koodi/queue/testing'],
+              message: 'The @koodi/queue/testing helpers are for tests only.',
+            },
           ],
         },
       ],
@@ -63,7 +75,12 @@ export default tseslint.config(
             { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['type:contracts'] },
             {
               sourceTag: 'scope:api',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:data', 'type:queue', 'type:server'],
+              onlyDependOnLibsWithTags: [
+                'type:contracts',
+                'type:data',
+                'type:queue',
+                'type:server',
+              ],
             },
             {
               sourceTag: 'scope:grader',
@@ -79,10 +96,19 @@ export default tseslint.config(
             { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:queue', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:sandbox', onlyDependOnLibsWithTags: ['type:contracts'] },
-            { sourceTag: 'type:server', onlyDependOnLibsWithTags: ['type:contracts', 'type:queue'] },
+            {
+              sourceTag: 'type:server',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:queue'],
+            },
             {
               sourceTag: 'scope:tools',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:data', 'type:queue', 'type:sandbox', 'type:tools'],
+              onlyDependOnLibsWithTags: [
+                'type:contracts',
+                'type:data',
+                'type:queue',
+                'type:sandbox',
+                'type:tools',
+              ],
             },
           ],
         },
@@ -123,7 +149,10 @@ export default tseslint.config(
   },
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],
-    languageOptions: { parserOptions: { parser: tseslint.parser }, globals: { ...globals.browser } },
+    languageOptions: {
+      parserOptions: { parser: tseslint.parser },
+      globals: { ...globals.browser },
+    },
   },
   {
     files: ['apps/web/**/*.ts'],

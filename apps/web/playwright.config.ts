@@ -28,7 +28,10 @@ export default defineConfig({
   workers: Number(process.env.E2E_WORKERS ?? 2),
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
-  reporter: [['list'], ['html', { outputFolder: here('../../playwright-report/web-e2e'), open: 'never' }]],
+  reporter: [
+    ['list'],
+    ['html', { outputFolder: here('../../playwright-report/web-e2e'), open: 'never' }],
+  ],
   use: {
     baseURL: process.env.BASE_URL ?? 'http://localhost:8080',
     browserName: 'chromium',

@@ -54,7 +54,11 @@ const env = {
 
 try {
   p.step('Lint and unit tests (nx run-many -t lint test)');
-  await runCounted('lint and test', ['run-many', '-t', 'lint', 'test', '--output-style=stream'], env);
+  await runCounted(
+    'lint and test',
+    ['run-many', '-t', 'lint', 'test', '--output-style=stream'],
+    env,
+  );
 
   p.step('Integration tests against PostgreSQL and Redis (nx run-many -t test-int)');
   await runCounted('test-int', ['run-many', '-t', 'test-int', '--output-style=stream'], env);

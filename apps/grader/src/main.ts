@@ -28,10 +28,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.log(`${signal}: taking no more jobs, finishing those in hand`);
-    setTimeout(() => {
-      logger.error('Shutdown did not finish in time; exiting');
-      process.exit(1);
-    }, config.shutdownGraceSeconds * 1000 + EXIT_GRACE_MS).unref();
+    setTimeout(
+      () => {
+        logger.error('Shutdown did not finish in time; exiting');
+        process.exit(1);
+      },
+      config.shutdownGraceSeconds * 1000 + EXIT_GRACE_MS,
+    ).unref();
     app.close().then(
       () => {
         logger.log('Stopped');

@@ -1,12 +1,27 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { StudentPage, expect, schemes, studentWithHistory, test, viewAs, viewports } from './support/koodi.ts';
+import {
+  StudentPage,
+  expect,
+  schemes,
+  studentWithHistory,
+  test,
+  viewAs,
+  viewports,
+} from './support/koodi.ts';
 
 async function expectNoSeriousViolations(page: Page, what: string) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const serious = results.violations.filter(
+    (v) => v.impact === 'serious' || v.impact === 'critical',
+  );
   expect(
-    serious.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    serious.map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    ),
     `axe on ${what}`,
   ).toEqual([]);
 }
@@ -23,7 +38,9 @@ test.describe('quality', () => {
     });
   }
 
-  test('keyboard: skip link first, then the navigation, and the editor can be left with Esc then Tab', async ({ page }) => {
+  test('keyboard: skip link first, then the navigation, and the editor can be left with Esc then Tab', async ({
+    page,
+  }) => {
     const student = new StudentPage(page);
     await student.openAssignment('hello');
 
@@ -59,7 +76,9 @@ test.describe('quality', () => {
     await expect(handout.locator('a[href^="javascript:"]')).toHaveCount(0);
     await handout.getByText('click me').click();
     await handout.getByText('plain link').click();
-    expect(await page.evaluate(() => (window as unknown as { __koodiPwned?: number }).__koodiPwned)).toBeUndefined();
+    expect(
+      await page.evaluate(() => (window as unknown as { __koodiPwned?: number }).__koodiPwned),
+    ).toBeUndefined();
     // Chromium reports an inline handler to CSP as soon as it is parsed, even inside the
     // sanitiser's inert document where nothing can run; those reports are the second guard working.
     expect(cspViolations.every((v) => v.includes('inline event handler'))).toBe(true);
@@ -69,12 +88,17 @@ test.describe('quality', () => {
   test('the home page’s JavaScript is small and loads after the content', async ({ page }) => {
     const scripts: number[] = [];
     page.on('response', async (response) => {
-      if (response.request().resourceType() === 'script') scripts.push(Number(response.headers()['content-length'] ?? (await response.body()).length));
+      if (response.request().resourceType() === 'script')
+        scripts.push(
+          Number(response.headers()['content-length'] ?? (await response.body()).length),
+        );
     });
     await page.goto('/');
     await expect(page.getByRole('list', { name: 'Assignments' })).toBeVisible();
 
-    const html = await (await page.request.get('/', { headers: { 'accept-encoding': 'identity' } })).text();
+    const html = await (
+      await page.request.get('/', { headers: { 'accept-encoding': 'identity' } })
+    ).text();
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(html).toMatch(/<script type="module" src="\/_astro\//);
     const total = scripts.reduce((sum, n) => sum + n, 0);

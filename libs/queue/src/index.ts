@@ -21,4 +21,3 @@ export {
   type ClusterUrl,
   type RedisClient,
 } from './lib/redis-connection';
-

@@ -1,5 +1,11 @@
 import { API_ENV, type ApiEnvName } from '@koodi/contracts';
-import { ConfigError, type Env, EnvReader, readServerConfig, type ServerConfig } from '@koodi/server';
+import {
+  ConfigError,
+  type Env,
+  EnvReader,
+  readServerConfig,
+  type ServerConfig,
+} from '@koodi/server';
 
 export { ConfigError };
 

@@ -32,7 +32,8 @@ export class SubmissionEvents implements OnModuleInit {
     set.add(listener);
     return () => {
       set.delete(listener);
-      if (set.size === 0 && this.listeners.get(submissionId) === set) this.listeners.delete(submissionId);
+      if (set.size === 0 && this.listeners.get(submissionId) === set)
+        this.listeners.delete(submissionId);
     };
   }
 

@@ -24,10 +24,16 @@ describe('health, readiness and metrics', () => {
     for (const path of ['/health/ready', '/health']) {
       const ready = await fetch(`${ops}${path}`);
       assert.equal(ready.status, 200, path);
-      assert.deepEqual((await ready.json()) as HealthResponse, { status: 'ok', checks: { postgres: 'up', redis: 'up' } });
+      assert.deepEqual((await ready.json()) as HealthResponse, {
+        status: 'ok',
+        checks: { postgres: 'up', redis: 'up' },
+      });
     }
     const publicHealth = await fetch(api.url + apiRoutes.health());
-    assert.deepEqual((await publicHealth.json()) as HealthResponse, { status: 'ok', checks: { postgres: 'up', redis: 'up' } });
+    assert.deepEqual((await publicHealth.json()) as HealthResponse, {
+      status: 'ok',
+      checks: { postgres: 'up', redis: 'up' },
+    });
     await fetch(api.url + apiRoutes.assignments());
     const metrics = await (await fetch(`${ops}/metrics`)).text();
     for (const name of [

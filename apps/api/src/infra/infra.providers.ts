@@ -1,5 +1,17 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit, type Provider } from '@nestjs/common';
-import { AssignmentRepository, createDataSource, SubmissionRepository, UserRepository } from '@koodi/db';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+  type Provider,
+} from '@nestjs/common';
+import {
+  AssignmentRepository,
+  createDataSource,
+  SubmissionRepository,
+  UserRepository,
+} from '@koodi/db';
 import type { DataSource } from 'typeorm';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { createRedis, enforceEvictionPolicy, type RedisClient } from '@koodi/queue';
@@ -56,7 +68,11 @@ export const infraProviders: Provider[] = [
     provide: REDIS,
     inject: [API_CONFIG],
     useFactory: (config: ApiConfig) => {
-      const redis = createRedis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableAutoPipelining: true }, 'api');
+      const redis = createRedis(
+        config.redisUrl,
+        { lazyConnect: false, maxRetriesPerRequest: 2, enableAutoPipelining: true },
+        'api',
+      );
       // ioredis reconnects by itself; say so once in a while instead of on every attempt.
       const logger = new Logger('Redis');
       let lastLogged = 0;
@@ -68,7 +84,11 @@ export const infraProviders: Provider[] = [
       return redis;
     },
   },
-  { provide: UserRepository, inject: [DATA_SOURCE], useFactory: (ds: DataSource) => new UserRepository(ds) },
+  {
+    provide: UserRepository,
+    inject: [DATA_SOURCE],
+    useFactory: (ds: DataSource) => new UserRepository(ds),
+  },
   {
     provide: AssignmentRepository,
     inject: [DATA_SOURCE],

@@ -166,8 +166,10 @@ describe('reconciler (case 21)', () => {
   it('case 36: a submission that joined one ending memory_limit is queued again, not given that verdict', async () => {
     const assignment = await createAssignment(api);
     const shared = code();
-    const first = (await new Student(api.url).submit(assignment.id, { code: shared })).body as SubmissionView;
-    const joined = (await new Student(api.url).submit(assignment.id, { code: shared })).body as SubmissionView;
+    const first = (await new Student(api.url).submit(assignment.id, { code: shared }))
+      .body as SubmissionView;
+    const joined = (await new Student(api.url).submit(assignment.id, { code: shared }))
+      .body as SubmissionView;
     assert.equal((await api.submissions.findById(joined.id))!.duplicateOf, first.id);
     await api.redis.del(api.config.gradingQueue);
 

@@ -106,7 +106,12 @@ export class GraderModule {
         {
           provide: REDIS_PUBLISHER,
           // Few retries per command: an event that cannot go out should not hold a slot for long.
-          useFactory: () => createRedis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }, `grader-events-${config.graderId}`),
+          useFactory: () =>
+            createRedis(
+              config.redisUrl,
+              { lazyConnect: false, maxRetriesPerRequest: 2 },
+              `grader-events-${config.graderId}`,
+            ),
         },
         {
           provide: SubmissionEventsPublisher,

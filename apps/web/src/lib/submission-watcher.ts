@@ -165,7 +165,9 @@ export function watchSubmission(id: string, handlers: WatchHandlers, deps: Watch
 function parseView(data: string): SubmissionView | null {
   try {
     const value: unknown = JSON.parse(data);
-    return typeof value === 'object' && value !== null && 'status' in value ? (value as SubmissionView) : null;
+    return typeof value === 'object' && value !== null && 'status' in value
+      ? (value as SubmissionView)
+      : null;
   } catch {
     return null;
   }

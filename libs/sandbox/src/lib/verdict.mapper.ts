@@ -1,5 +1,12 @@
 import { constants } from 'node:os';
-import type { AssignmentLimits, CodeLocation, Feedback, TestOutcome, TestResult, Verdict } from '@koodi/contracts';
+import type {
+  AssignmentLimits,
+  CodeLocation,
+  Feedback,
+  TestOutcome,
+  TestResult,
+  Verdict,
+} from '@koodi/contracts';
 import type { ZygoteEnd } from './zygote-protocol';
 
 /** One line of the runner's result stream (see zygote.py). Unknown fields are ignored. */
@@ -95,7 +102,9 @@ function bounded(feedback: Feedback): Feedback {
     tests.push(clean);
   }
   const omitted = feedback.tests.length - tests.length;
-  const summary = storable(feedback.summary) + (omitted > 0 ? ` Only the first ${plural(tests.length, 'test result')} are shown.` : '');
+  const summary =
+    storable(feedback.summary) +
+    (omitted > 0 ? ` Only the first ${plural(tests.length, 'test result')} are shown.` : '');
   return { ...feedback, summary, tests, output: storable(feedback.output) };
 }
 
@@ -123,7 +132,8 @@ export function parseEvents(stream: Buffer): RunnerEvent[] {
 export function splitLimits(events: RunnerEvent[]): string[] {
   const kinds = new Set<string>();
   for (const event of events) {
-    if (event.e === 'split_limit' && (event.what === 'subclass' || event.what === 'identity')) kinds.add(event.what);
+    if (event.e === 'split_limit' && (event.what === 'subclass' || event.what === 'identity'))
+      kinds.add(event.what);
   }
   return [...kinds].sort();
 }
@@ -144,7 +154,11 @@ function howItEnded(end: ZygoteEnd): string {
 
 function asTest(event: RunnerEvent): TestResult {
   const outcome = OUTCOMES.includes(event.outcome ?? '') ? (event.outcome as TestOutcome) : 'error';
-  return { name: String(event.name ?? 'unnamed test'), outcome, message: String(event.message ?? '') };
+  return {
+    name: String(event.name ?? 'unnamed test'),
+    outcome,
+    message: String(event.message ?? ''),
+  };
 }
 
 function locationOf(event: RunnerEvent | undefined): CodeLocation | undefined {
@@ -167,7 +181,8 @@ export function judge(observed: JobObservation): Judgement {
 
 function judgeRaw(observed: JobObservation): Judgement {
   const { events, end, limits } = observed;
-  if (!events.some((e) => e.e === 'started')) throw new NoRunnerStartError('The runner never started.');
+  if (!events.some((e) => e.e === 'started'))
+    throw new NoRunnerStartError('The runner never started.');
 
   const outputCap = limits.outputKb * 1024;
   const outputTruncated = end.outputBytes > outputCap;
@@ -183,12 +198,18 @@ function judgeRaw(observed: JobObservation): Judgement {
   const find = (kind: string) => events.find((e) => e.e === kind);
 
   if (end.killed === 'output' || end.killed === 'result') {
-    return result('output_limit', `Output limit exceeded: your program printed more than ${limits.outputKb} KB, so it was stopped.`);
+    return result(
+      'output_limit',
+      `Output limit exceeded: your program printed more than ${limits.outputKb} KB, so it was stopped.`,
+    );
   }
   // RLIMIT_CPU ends the process with SIGXCPU, or SIGKILL at the hard limit if it caught SIGXCPU.
   const xcpu = end.signal === constants.signals.SIGXCPU;
   if (xcpu || (end.signal !== null && end.cpuSeconds >= limits.cpuSeconds)) {
-    return result('time_limit_cpu', `Time limit exceeded: your program used more than ${formatSeconds(limits.cpuSeconds)} of CPU time.`);
+    return result(
+      'time_limit_cpu',
+      `Time limit exceeded: your program used more than ${formatSeconds(limits.cpuSeconds)} of CPU time.`,
+    );
   }
   if (end.killed === 'wall') {
     return result(
@@ -201,22 +222,44 @@ function judgeRaw(observed: JobObservation): Judgement {
   if (syntax) {
     const line = typeof syntax.line === 'number' ? syntax.line : undefined;
     const column = typeof syntax.column === 'number' ? syntax.column : undefined;
-    const where = line === undefined ? '' : column === undefined ? ` on line ${line}` : ` on line ${line}, column ${column}`;
-    return result('syntax_error', `Syntax error${where}: ${syntax.message ?? 'invalid syntax'}.`, line === undefined ? undefined : { line, column });
+    const where =
+      line === undefined
+        ? ''
+        : column === undefined
+          ? ` on line ${line}`
+          : ` on line ${line}, column ${column}`;
+    return result(
+      'syntax_error',
+      `Syntax error${where}: ${syntax.message ?? 'invalid syntax'}.`,
+      line === undefined ? undefined : { line, column },
+    );
   }
 
   const memory = events.find((e) => e.memory);
   if (memory) {
-    return result('memory_limit', `Memory limit exceeded: your program tried to use more than ${limits.memoryMb} MB.`, locationOf(memory));
+    return result(
+      'memory_limit',
+      `Memory limit exceeded: your program tried to use more than ${limits.memoryMb} MB.`,
+      locationOf(memory),
+    );
   }
 
   const importError = find('import_error');
   if (importError) {
     if (importError.exit) {
-      return result('import_error', `Your module called sys.exit(${importError.code === 'None' ? '' : importError.code ?? ''}) while it was being imported, so no test could run.`);
+      return result(
+        'import_error',
+        `Your module called sys.exit(${importError.code === 'None' ? '' : (importError.code ?? '')}) while it was being imported, so no test could run.`,
+      );
     }
-    const reason = importError.processes ? `; more than ${observed.maxProcesses} processes are not allowed` : '';
-    const detail = importError.detail ? ` (${importError.detail.split('\n')[0]}${reason})` : reason ? ` (${reason.slice(2)})` : '';
+    const reason = importError.processes
+      ? `; more than ${observed.maxProcesses} processes are not allowed`
+      : '';
+    const detail = importError.detail
+      ? ` (${importError.detail.split('\n')[0]}${reason})`
+      : reason
+        ? ` (${reason.slice(2)})`
+        : '';
     const line = locationOf(importError)?.line;
     return result(
       'import_error',
@@ -226,40 +269,68 @@ function judgeRaw(observed: JobObservation): Judgement {
   }
   const unusable = find('tests_unusable');
   if (unusable) {
-    return result('import_error', `The tests could not use your module: ${finalLine(unusable.message)}`, locationOf(unusable));
+    return result(
+      'import_error',
+      `The tests could not use your module: ${finalLine(unusable.message)}`,
+      locationOf(unusable),
+    );
   }
   if (!find('imported')) {
-    return result('import_error', `Your program ${howItEnded(end)} while your module was being imported, so no test could run.`);
+    return result(
+      'import_error',
+      `Your program ${howItEnded(end)} while your module was being imported, so no test could run.`,
+    );
   }
   const broken = find('tests_broken');
   if (broken) {
-    return result('internal_error', 'The tests of this assignment are broken; this is not your fault and will be looked at.');
+    return result(
+      'internal_error',
+      'The tests of this assignment are broken; this is not your fault and will be looked at.',
+    );
   }
 
   const done = find('done');
   const failed = tests.filter((t) => t.outcome === 'failed' || t.outcome === 'error').length;
   const hints: string[] = [];
-  if (testEvents.some((e) => e.processes)) hints.push(`your program tried to start more than ${observed.maxProcesses} processes`);
+  if (testEvents.some((e) => e.processes))
+    hints.push(`your program tried to start more than ${observed.maxProcesses} processes`);
   if (testEvents.some((e) => e.recursion)) hints.push('the recursion went too deep');
   const hint = hints.length ? ` (${hints.join('; ')})` : '';
 
   if (!done || end.exitCode !== 0) {
     const ran = tests.length ? ` after ${plural(tests.length, 'test')}` : '';
-    return result('tests_failed', `Your program ${howItEnded(end)}${ran} before the tests finished${hint}.`, locationOf(firstProblem));
+    return result(
+      'tests_failed',
+      `Your program ${howItEnded(end)}${ran} before the tests finished${hint}.`,
+      locationOf(firstProblem),
+    );
   }
   if (tests.length === 0) {
-    return result('internal_error', 'The assignment has no tests to run; this is not your fault and will be looked at.');
+    return result(
+      'internal_error',
+      'The assignment has no tests to run; this is not your fault and will be looked at.',
+    );
   }
   // A skipped test proved nothing: a skip is never a pass.
   const skipped = tests.filter((t) => t.outcome === 'skipped').length;
   if (failed === 0 && skipped === 0) {
-    return result('passed', tests.length === 1 ? 'The test passed.' : `All ${tests.length} tests passed.`);
+    return result(
+      'passed',
+      tests.length === 1 ? 'The test passed.' : `All ${tests.length} tests passed.`,
+    );
   }
   if (failed === 0) {
-    return result('tests_failed', `${skipped} of ${plural(tests.length, 'test')} ${skipped === 1 ? 'was' : 'were'} skipped, and a skipped test is not a pass.`);
+    return result(
+      'tests_failed',
+      `${skipped} of ${plural(tests.length, 'test')} ${skipped === 1 ? 'was' : 'were'} skipped, and a skipped test is not a pass.`,
+    );
   }
   const alsoSkipped = skipped ? `, ${skipped} skipped` : '';
-  return result('tests_failed', `${failed} of ${plural(tests.length, 'test')} failed${alsoSkipped}${hint}.`, locationOf(firstProblem));
+  return result(
+    'tests_failed',
+    `${failed} of ${plural(tests.length, 'test')} failed${alsoSkipped}${hint}.`,
+    locationOf(firstProblem),
+  );
 }
 
 function finalLine(message: string | undefined): string {

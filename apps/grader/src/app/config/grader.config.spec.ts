@@ -12,11 +12,16 @@ const required = {
 
 describe('loadGraderConfig', () => {
   it('takes Redis from sentinels when REDIS_SENTINELS is set, and names a half-set pair', () => {
-    const sut = loadGraderConfig({ DATABASE_URL: required.DATABASE_URL, REDIS_SENTINELS: 'a:26379', REDIS_SENTINEL_NAME: 'koodi' });
+    const sut = loadGraderConfig({
+      DATABASE_URL: required.DATABASE_URL,
+      REDIS_SENTINELS: 'a:26379',
+      REDIS_SENTINEL_NAME: 'koodi',
+    });
     assert.equal(sut.redisUrl, 'redis-sentinel://a:26379/koodi/0');
     assert.throws(
       () => loadGraderConfig({ DATABASE_URL: required.DATABASE_URL, REDIS_SENTINELS: 'a:26379' }),
-      (error: unknown) => error instanceof ConfigError && /REDIS_SENTINEL_NAME/.test(error.problems.join()),
+      (error: unknown) =>
+        error instanceof ConfigError && /REDIS_SENTINEL_NAME/.test(error.problems.join()),
     );
   });
 

@@ -23,7 +23,9 @@ export function loadGraderConfig(env: Env = process.env): GraderConfig {
 
   const graderId = read.raw('GRADER_ID') ?? `${hostname()}-${process.pid}`;
   if (/[\s*?[\]]/.test(graderId)) {
-    read.problem(`GRADER_ID must not contain spaces or glob characters (* ? [ ]), got "${graderId}"`);
+    read.problem(
+      `GRADER_ID must not contain spaces or glob characters (* ? [ ]), got "${graderId}"`,
+    );
   }
 
   const config: GraderConfig = {

@@ -86,7 +86,9 @@ export class GradingService {
       slotIntact: outcome.slotIntact !== false,
     });
     if (outcome.slotIntact === false) {
-      this.logger.warn(`Submission ${id} changed its sandbox; its verdict is kept from every other submission`);
+      this.logger.warn(
+        `Submission ${id} changed its sandbox; its verdict is kept from every other submission`,
+      );
     }
   }
 

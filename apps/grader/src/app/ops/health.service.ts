@@ -26,7 +26,14 @@ export class HealthService {
         },
       },
       stats && {
-        details: { sandbox: { slots: stats.slots, ready: stats.ready, busy: stats.busy, restarts: stats.restarts } },
+        details: {
+          sandbox: {
+            slots: stats.slots,
+            ready: stats.ready,
+            busy: stats.busy,
+            restarts: stats.restarts,
+          },
+        },
       },
     );
   }

@@ -37,7 +37,10 @@ describe(EnvReader.name, () => {
     for (const bad of ['1e3', '0x10', '-1', '1.5', 'eighty', '65536']) {
       const sut = reader({ PORT: bad });
       assert.equal(sut.integer('PORT', 0, 65_535), 8080, bad);
-      assert.throws(() => sut.finish({}), new RegExp(`PORT must be an integer from 0 to 65535, got "${bad}"`));
+      assert.throws(
+        () => sut.finish({}),
+        new RegExp(`PORT must be an integer from 0 to 65535, got "${bad}"`),
+      );
     }
   });
 
@@ -51,7 +54,10 @@ describe(EnvReader.name, () => {
     assert.equal(reader({ LEVEL: 'verbose' }).logLevel('LEVEL'), 'trace');
     const sut = reader({ LEVEL: 'toString' });
     assert.equal(sut.logLevel('LEVEL'), 'info');
-    assert.throws(() => sut.finish({}), /LEVEL must be one of fatal, error, warn, info, debug, trace, silent/);
+    assert.throws(
+      () => sut.finish({}),
+      /LEVEL must be one of fatal, error, warn, info, debug, trace, silent/,
+    );
   });
 
   it('lists every problem at once, in one ConfigError', () => {
@@ -87,14 +93,20 @@ describe(EnvReader.name, () => {
     })();
     assert.equal(error.problems.length, 2);
     assert.match(error.message, /URL must start with https:\/\//);
-    assert.match(error.message, /TOKEN_TTL must be an integer from 0 to 10, got \(a secret value\)/);
+    assert.match(
+      error.message,
+      /TOKEN_TTL must be an integer from 0 to 10, got \(a secret value\)/,
+    );
     assert.doesNotMatch(error.message, /hunter2/);
   });
 
   it('says which protocols a URL may have, and when it is no URL at all', () => {
     const sut = reader({ URL: 'not a url' });
     sut.url('URL', ['postgres:', 'postgresql:'], 'postgres://host/db');
-    assert.throws(() => sut.finish({}), /URL is not a valid URL \(expected e\.g\. postgres:\/\/host\/db\)/);
+    assert.throws(
+      () => sut.finish({}),
+      /URL is not a valid URL \(expected e\.g\. postgres:\/\/host\/db\)/,
+    );
     const other = reader({ URL: 'mysql://host/db' });
     other.url('URL', ['postgres:', 'postgresql:'], 'postgres://host/db');
     assert.throws(() => other.finish({}), /URL must start with postgres:\/\/ or postgresql:\/\//);

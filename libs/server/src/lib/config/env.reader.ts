@@ -43,7 +43,9 @@ export class EnvReader<C extends EnvCatalogue> {
     if (value === undefined) return fallback;
     const parsed = Number(value);
     if (!/^\d+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-      this.problem(`${name} must be an integer from ${min} to ${max}, got ${this.shown(name, value)}`);
+      this.problem(
+        `${name} must be an integer from ${min} to ${max}, got ${this.shown(name, value)}`,
+      );
       return fallback;
     }
     return parsed;
@@ -71,7 +73,8 @@ export class EnvReader<C extends EnvCatalogue> {
 
   absolutePath(name: Name<C>): string {
     const value = this.text(name);
-    if (!value.startsWith('/')) this.problem(`${name} must be an absolute path, got ${this.shown(name, value)}`);
+    if (!value.startsWith('/'))
+      this.problem(`${name} must be an absolute path, got ${this.shown(name, value)}`);
     return value;
   }
 
@@ -86,7 +89,9 @@ export class EnvReader<C extends EnvCatalogue> {
     const value = this.text(name);
     const level = parseLogLevel(value);
     if (level === undefined) {
-      this.problem(`${name} must be one of ${LOG_LEVELS.join(', ')}, got ${this.shown(name, value)}`);
+      this.problem(
+        `${name} must be one of ${LOG_LEVELS.join(', ')}, got ${this.shown(name, value)}`,
+      );
     }
     return level ?? 'info';
   }

@@ -5,7 +5,10 @@ import { ConfigError } from './config.error';
 import { EnvReader } from './env.reader';
 import { readServerConfig } from './server.config';
 
-const valid = { DATABASE_URL: 'postgres://u@127.0.0.1:5432/db', REDIS_URL: 'redis://127.0.0.1:6379' };
+const valid = {
+  DATABASE_URL: 'postgres://u@127.0.0.1:5432/db',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+};
 
 function problemsOf(env: Record<string, string>): readonly string[] {
   const reader = new EnvReader(GRADER_ENV, env);
@@ -35,7 +38,11 @@ describe(readServerConfig.name, () => {
   });
 
   it('takes one shutdown variable, in seconds, from 0 to 600', () => {
-    assert.equal(readServerConfig(new EnvReader(API_ENV, { ...valid, SHUTDOWN_GRACE_SECONDS: '600' })).shutdownGraceSeconds, 600);
+    assert.equal(
+      readServerConfig(new EnvReader(API_ENV, { ...valid, SHUTDOWN_GRACE_SECONDS: '600' }))
+        .shutdownGraceSeconds,
+      600,
+    );
     assert.deepEqual(problemsOf({ ...valid, SHUTDOWN_GRACE_SECONDS: '601' }), [
       'SHUTDOWN_GRACE_SECONDS must be an integer from 0 to 600, got "601"',
     ]);
@@ -44,8 +51,13 @@ describe(readServerConfig.name, () => {
   it('wants a hash-tagged queue on a cluster, without spaces anywhere', () => {
     const cluster = { ...valid, REDIS_URL: 'redis+cluster://:pw@10.0.0.1:6379,10.0.0.2:6379' };
     assert.deepEqual(problemsOf(cluster), []);
-    assert.match(problemsOf({ ...cluster, GRADING_QUEUE: 'grading:queue' }).join(), /GRADING_QUEUE: queue "grading:queue" needs a hash tag/);
-    assert.deepEqual(problemsOf({ ...valid, GRADING_QUEUE: 'a queue' }), ['GRADING_QUEUE must not contain spaces']);
+    assert.match(
+      problemsOf({ ...cluster, GRADING_QUEUE: 'grading:queue' }).join(),
+      /GRADING_QUEUE: queue "grading:queue" needs a hash tag/,
+    );
+    assert.deepEqual(problemsOf({ ...valid, GRADING_QUEUE: 'a queue' }), [
+      'GRADING_QUEUE must not contain spaces',
+    ]);
   });
 
   it('names a bad cluster node without its password', () => {
@@ -55,12 +67,24 @@ describe(readServerConfig.name, () => {
   });
 
   it('takes Redis from sentinels, and names a half-set pair or a cluster with sentinels', () => {
-    const reader = new EnvReader(GRADER_ENV, { DATABASE_URL: valid.DATABASE_URL, REDIS_SENTINELS: 'a:26379', REDIS_SENTINEL_NAME: 'koodi' });
+    const reader = new EnvReader(GRADER_ENV, {
+      DATABASE_URL: valid.DATABASE_URL,
+      REDIS_SENTINELS: 'a:26379',
+      REDIS_SENTINEL_NAME: 'koodi',
+    });
     assert.equal(readServerConfig(reader).redisUrl, 'redis-sentinel://a:26379/koodi/0');
-    assert.match(problemsOf({ DATABASE_URL: valid.DATABASE_URL, REDIS_SENTINELS: 'a:26379' }).join(), /REDIS_SENTINEL_NAME/);
+    assert.match(
+      problemsOf({ DATABASE_URL: valid.DATABASE_URL, REDIS_SENTINELS: 'a:26379' }).join(),
+      /REDIS_SENTINEL_NAME/,
+    );
     assert.match(problemsOf({ ...valid, REDIS_SENTINEL_NAME: 'koodi' }).join(), /REDIS_SENTINELS/);
     assert.match(
-      problemsOf({ ...valid, REDIS_URL: 'redis+cluster://127.0.0.1:7000', REDIS_SENTINELS: 'a:26379', REDIS_SENTINEL_NAME: 'koodi' }).join(),
+      problemsOf({
+        ...valid,
+        REDIS_URL: 'redis+cluster://127.0.0.1:7000',
+        REDIS_SENTINELS: 'a:26379',
+        REDIS_SENTINEL_NAME: 'koodi',
+      }).join(),
       /cannot be combined with a cluster/,
     );
   });

@@ -29,7 +29,11 @@ export function readServerConfig(env: EnvReader<ServerEnv>): ServerConfig {
   const clusterProblem = clusterQueueProblem(redisUrl, gradingQueue);
   if (clusterProblem) env.problem(`GRADING_QUEUE: ${clusterProblem}`);
   return {
-    databaseUrl: env.url('DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/koodi'),
+    databaseUrl: env.url(
+      'DATABASE_URL',
+      ['postgres:', 'postgresql:'],
+      'postgres://user:password@host:5432/koodi',
+    ),
     redisUrl,
     gradingQueue,
     opsHost: env.text('OPS_HOST'),
@@ -49,13 +53,18 @@ function readRedisUrl(env: EnvReader<ServerEnv>): string {
   const sentinelName = env.raw('REDIS_SENTINEL_NAME');
   if (sentinels || sentinelName) {
     try {
-      return redisTarget({ REDIS_URL: url, REDIS_SENTINELS: sentinels, REDIS_SENTINEL_NAME: sentinelName });
+      return redisTarget({
+        REDIS_URL: url,
+        REDIS_SENTINELS: sentinels,
+        REDIS_SENTINEL_NAME: sentinelName,
+      });
     } catch (error) {
       env.problem((error as Error).message);
       return '';
     }
   }
-  if (!isClusterUrl(url ?? '')) return env.url('REDIS_URL', ['redis:', 'rediss:'], 'redis://host:6379');
+  if (!isClusterUrl(url ?? ''))
+    return env.url('REDIS_URL', ['redis:', 'rediss:'], 'redis://host:6379');
   // A cluster's seed list is no WHATWG URL.
   try {
     parseClusterUrl(url ?? '');

@@ -1,7 +1,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SUBMISSION_EVENTS_CHANNEL, SUBMISSION_GRADED, SUBMISSION_GRADING, type SubmissionEvent } from '@koodi/contracts';
-import { parseSubmissionEvent, RedisSubmissionEventsPublisher, serializeSubmissionEvent } from './submission-events.publisher';
+import {
+  SUBMISSION_EVENTS_CHANNEL,
+  SUBMISSION_GRADED,
+  SUBMISSION_GRADING,
+  type SubmissionEvent,
+} from '@koodi/contracts';
+import {
+  parseSubmissionEvent,
+  RedisSubmissionEventsPublisher,
+  serializeSubmissionEvent,
+} from './submission-events.publisher';
 
 const event: SubmissionEvent = {
   event: SUBMISSION_GRADED,
@@ -48,12 +57,23 @@ describe(RedisSubmissionEventsPublisher.name, () => {
 describe(serializeSubmissionEvent.name, () => {
   it('writes exactly the four fields of a SubmissionEvent', () => {
     const extra = { ...event, code: 'print(1)' } as SubmissionEvent;
-    assert.deepEqual(Object.keys(JSON.parse(serializeSubmissionEvent(extra))), ['event', 'submissionId', 'userId', 'status']);
+    assert.deepEqual(Object.keys(JSON.parse(serializeSubmissionEvent(extra))), [
+      'event',
+      'submissionId',
+      'userId',
+      'status',
+    ]);
   });
 });
 
 describe(parseSubmissionEvent.name, () => {
-  for (const message of ['not json', 'null', '42', '{"event":"submission.graded"}', '{"submissionId":7}']) {
+  for (const message of [
+    'not json',
+    'null',
+    '42',
+    '{"event":"submission.graded"}',
+    '{"submissionId":7}',
+  ]) {
     it(`reads ${message} as no event`, () => {
       assert.equal(parseSubmissionEvent(message), null);
     });

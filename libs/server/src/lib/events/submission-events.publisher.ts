@@ -1,4 +1,8 @@
-import { SUBMISSION_EVENTS_CHANNEL, type SubmissionEvent, type SubmissionStatus } from '@koodi/contracts';
+import {
+  SUBMISSION_EVENTS_CHANNEL,
+  type SubmissionEvent,
+  type SubmissionStatus,
+} from '@koodi/contracts';
 
 /** The one wire form of a SubmissionEvent on {@link SUBMISSION_EVENTS_CHANNEL}. */
 export function serializeSubmissionEvent(event: SubmissionEvent): string {
@@ -29,8 +33,12 @@ export abstract class SubmissionEventsPublisher {
   abstract publish(event: SubmissionEvent): Promise<void>;
 
   /** One event per changed row, in order. */
-  async publishChanged(rows: readonly ChangedRow[], event: SubmissionEvent['event']): Promise<void> {
-    for (const row of rows) await this.publish({ event, submissionId: row.id, userId: row.userId, status: row.status });
+  async publishChanged(
+    rows: readonly ChangedRow[],
+    event: SubmissionEvent['event'],
+  ): Promise<void> {
+    for (const row of rows)
+      await this.publish({ event, submissionId: row.id, userId: row.userId, status: row.status });
   }
 }
 

@@ -11,7 +11,11 @@ describe(shouldGiveUp.name, () => {
 
   it('lets a job in hand run until its row has more claims than shutdown hand-backs explain', () => {
     assert.equal(MAX_RECORDED_ATTEMPTS, 2 * MAX_GRADING_ATTEMPTS);
-    assert.equal(shouldGiveUp(MAX_GRADING_ATTEMPTS, 'in-hand'), false, 'the last delivery the queue allows still runs');
+    assert.equal(
+      shouldGiveUp(MAX_GRADING_ATTEMPTS, 'in-hand'),
+      false,
+      'the last delivery the queue allows still runs',
+    );
     assert.equal(shouldGiveUp(MAX_RECORDED_ATTEMPTS, 'in-hand'), false);
     assert.equal(shouldGiveUp(MAX_RECORDED_ATTEMPTS + 1, 'in-hand'), true);
   });

@@ -21,8 +21,15 @@ describe(checkHealth.name, () => {
   });
 
   it('is degraded while draining even when everything is up, and carries the details', async () => {
-    const sut = await checkHealth({ redis: up }, { draining: true, details: { sandbox: { slots: 2 } } });
-    assert.deepEqual(sut, { status: 'degraded', checks: { redis: 'up' }, details: { sandbox: { slots: 2 } } });
+    const sut = await checkHealth(
+      { redis: up },
+      { draining: true, details: { sandbox: { slots: 2 } } },
+    );
+    assert.deepEqual(sut, {
+      status: 'degraded',
+      checks: { redis: 'up' },
+      details: { sandbox: { slots: 2 } },
+    });
   });
 
   it('counts a probe that does not answer in time as down', async () => {
@@ -31,7 +38,10 @@ describe(checkHealth.name, () => {
       const pending = checkHealth({ postgres: () => new Promise(() => undefined), redis: up });
       await new Promise(setImmediate);
       mock.timers.tick(HEALTH_PROBE_TIMEOUT_MS);
-      assert.deepEqual(await pending, { status: 'degraded', checks: { postgres: 'down', redis: 'up' } });
+      assert.deepEqual(await pending, {
+        status: 'degraded',
+        checks: { postgres: 'down', redis: 'up' },
+      });
     } finally {
       mock.timers.reset();
     }

@@ -17,7 +17,11 @@ export async function checkHealth(
   const states = await Promise.all(names.map((name) => probe(probes[name])));
   const checks = Object.fromEntries(names.map((name, i) => [name, states[i]]));
   const ok = states.every((state) => state === 'up') && !options.draining;
-  return { status: ok ? 'ok' : 'degraded', checks, ...(options.details && { details: options.details }) };
+  return {
+    status: ok ? 'ok' : 'degraded',
+    checks,
+    ...(options.details && { details: options.details }),
+  };
 }
 
 /** The HTTP status of a health answer. */

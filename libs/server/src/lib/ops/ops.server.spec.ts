@@ -54,10 +54,15 @@ describe(OpsServer.name, () => {
   it('answers 404 for anything else and 405 for writes, as JSON errors', async () => {
     const missing = await fetch(`${base}/`);
     assert.equal(missing.status, 404);
-    assert.deepEqual(await missing.json(), { error: { code: 'not_found', message: 'No such endpoint.' } });
+    assert.deepEqual(await missing.json(), {
+      error: { code: 'not_found', message: 'No such endpoint.' },
+    });
     const write = await fetch(`${base}/metrics`, { method: 'POST' });
     assert.equal(write.status, 405);
-    assert.equal(((await write.json()) as { error: { code: string } }).error.code, 'method_not_allowed');
+    assert.equal(
+      ((await write.json()) as { error: { code: string } }).error.code,
+      'method_not_allowed',
+    );
   });
 
   it('answers 500 when a check throws, and keeps serving', async () => {
@@ -71,7 +76,10 @@ describe(OpsServer.name, () => {
     try {
       const response = await fetch(`http://127.0.0.1:${failing.port}/health/ready`);
       assert.equal(response.status, 500);
-      assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'internal_error');
+      assert.equal(
+        ((await response.json()) as { error: { code: string } }).error.code,
+        'internal_error',
+      );
       assert.equal((await fetch(`http://127.0.0.1:${failing.port}/health/live`)).status, 200);
     } finally {
       await failing.onApplicationShutdown();

@@ -39,7 +39,8 @@ const json = (status: number, value: unknown): Answer => ({
   body: JSON.stringify(value),
 });
 
-const failure = (status: number, code: string, message: string): Answer => json(status, { error: { code, message } });
+const failure = (status: number, code: string, message: string): Answer =>
+  json(status, { error: { code, message } });
 
 /**
  * The operators' port of the API and the grader, never routed through the public NGINX:
@@ -56,9 +57,13 @@ export class OpsServer implements OnApplicationBootstrap, OnApplicationShutdown 
     this.server = createServer((request, response) => {
       this.route(request.method ?? 'GET', (request.url ?? '/').split('?')[0]).then(
         ({ status, type, body }) =>
-          response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body),
+          response
+            .writeHead(status, { 'content-type': type, 'cache-control': 'no-store' })
+            .end(body),
         (error: unknown) => {
-          this.logger.error(`Ops request failed: ${error instanceof Error ? error.message : String(error)}`);
+          this.logger.error(
+            `Ops request failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
           const { status, type, body } = failure(500, 'internal_error', 'The ops request failed.');
           if (!response.headersSent) response.writeHead(status, { 'content-type': type }).end(body);
         },
