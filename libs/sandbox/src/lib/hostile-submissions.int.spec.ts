@@ -114,7 +114,7 @@ describe('hostile submissions', () => {
     const result = await run('def attack():\n    while True:\n        pass\n', CALL_ATTACK, { ...FAST, wallSeconds: 20 });
 
     assert.equal(result.verdict, 'time_limit_cpu');
-    assert.equal(result.feedback.summary, 'Time limit exceeded: your program used more than 1 s of CPU time.');
+    assert.equal(result.feedback.summary, 'Time limit exceeded: your program used more than 1 s of CPU time. The test running then was Attack.test_attack.');
     assert.equal(sut.stats().busy, 0);
     await assertStillServes();
   });

@@ -96,7 +96,10 @@ describe(SandboxPool.name, () => {
     const result = await sut.run(job('def greeting(name):\n    return name\n'));
 
     assert.equal(result.verdict, 'import_error');
-    assert.equal(result.feedback.summary, "The tests could not use your module: ImportError: cannot import name 'greet' from 'greet' (greet.py).");
+    assert.equal(
+      result.feedback.summary,
+      "The tests could not use your module: ImportError: cannot import name 'greet' from 'greet' (greet.py). Your code has no function named `greet`. Check the spelling and that it is not indented inside another function.",
+    );
   });
 
   it('keeps what was printed before a crash', async () => {
