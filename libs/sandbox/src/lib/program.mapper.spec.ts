@@ -62,6 +62,8 @@ describe(programTestEvents.name, () => {
     assert.equal(failed.feedback.tests[0].name, 'b');
     assert.equal(judge(observe([run('a', '', { signal: 24, exitCode: null }), run('b', '4\n')])).verdict, 'time_limit_cpu');
     assert.equal(judge(observe([run('a', 'x', { outputLimit: true }), run('b', '4\n')])).verdict, 'output_limit');
+    const slowRuns = { ...observe([run('a', '2\n', { cpuSeconds: 1.5 }), run('b', '4\n', { cpuSeconds: 1.5 })]), end: { ...CLEAN_EXIT, signal: 9, exitCode: null, killed: 'wall' as const, cpuSeconds: 3 } };
+    assert.equal(judge(slowRuns).verdict, 'time_limit_wall');
   });
 });
 

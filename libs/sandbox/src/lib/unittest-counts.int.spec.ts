@@ -87,6 +87,11 @@ describe('counts that match unittest', () => {
   for (const [name, code, tests] of [
     ['a stub with subtests, a skip and an expected failure', STUB, TESTS],
     ['the same tests against a solution', 'def double(x):\n    return 2 * x\n\ndef name():\n    return "x"\n', TESTS],
+    [
+      'a skipped subtest beside a passing one',
+      STUB,
+      'import unittest\nfrom stub import name\n\nclass T(unittest.TestCase):\n    def test_a(self):\n        with self.subTest(i=1):\n            self.skipTest("later")\n        with self.subTest(i=2):\n            self.assertEqual(name(), "x")\n\n    def test_b(self):\n        self.assertEqual(name(), "x")\n',
+    ],
     ['only a skip beside passing tests', STUB, 'import unittest\nfrom stub import name\n\nclass T(unittest.TestCase):\n    def test_a(self):\n        self.assertEqual(name(), "x")\n\n    @unittest.skip("later")\n    def test_b(self):\n        pass\n'],
   ] as const) {
     it(name, async () => {
@@ -108,6 +113,16 @@ describe('counts that match unittest', () => {
       }
     });
   }
+
+  it('lists a skipped subtest under its test, beside a failing one', async () => {
+    const tests = 'import unittest\nfrom stub import double\n\nclass T(unittest.TestCase):\n    def test_a(self):\n        for i in range(3):\n            with self.subTest(i=i):\n                if i == 1:\n                    self.skipTest("later")\n                if i == 2:\n                    self.assertEqual(double(1), 2)\n';
+    const result = await sut.run({ code: STUB, moduleName: 'stub', testCode: tests, limits: DEFAULT_LIMITS });
+
+    assert.equal(result.feedback.tests.length, 1);
+    assert.equal(result.feedback.tests[0].name, 'T.test_a');
+    assert.equal(result.feedback.tests[0].outcome, 'failed');
+    assert.match(result.feedback.tests[0].message, /^1 subtest failed\. 1 subtest was skipped\.\n\n\(i=1\): skipped: later\n\n\(i=2\): None != 2/);
+  });
 
   it('lists the failing subtests under their one test', async () => {
     const result = await sut.run({ code: STUB, moduleName: 'stub', testCode: TESTS, limits: DEFAULT_LIMITS });

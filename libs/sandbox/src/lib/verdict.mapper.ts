@@ -259,7 +259,10 @@ function judgeEvents(observed: JobObservation, events: RunnerEvent[]): Judgement
   }
   // RLIMIT_CPU ends the process with SIGXCPU, or SIGKILL at the hard limit if it caught SIGXCPU.
   const xcpu = end.signal === constants.signals.SIGXCPU;
-  if (xcpu || (end.signal !== null && end.cpuSeconds >= limits.cpuSeconds)) {
+  // A program's CPU limit is per run (overCpu above): the runs' sum may pass it without any
+  // run doing so, and a job killed at the wall clock is then a wall-clock time-out.
+  const jobCpu = !observed.program && end.signal !== null && end.cpuSeconds >= limits.cpuSeconds;
+  if (xcpu || jobCpu) {
     return result('time_limit_cpu', `Time limit exceeded: your program used more than ${formatSeconds(limits.cpuSeconds)} of CPU time.${during(running)}`);
   }
   if (end.killed === 'wall') {

@@ -1208,7 +1208,8 @@ class EventResult(unittest.TestResult):
     def stopTest(self, test):
         super().stopTest(test)
         if self.subtests and not self.reported:
-            self.send(test, 'error' if any(s['outcome'] == 'error' for s in self.subtests) else 'failed')
+            outcomes = set(s['outcome'] for s in self.subtests)
+            self.send(test, 'error' if 'error' in outcomes else 'failed' if 'failed' in outcomes else 'skipped')
         self.subtests = []
 
     def send(self, test, outcome, err=None, message=''):
@@ -1222,12 +1223,19 @@ class EventResult(unittest.TestResult):
             if outcome == 'failed' and any(s['outcome'] == 'error' for s in self.subtests):
                 event['outcome'] = 'error'
             event['subtests'] = self.subtests[:100]
-            listed = '\n\n'.join('%s: %s' % (s['name'], s['message']) for s in self.subtests[:20])
+            listed = '\n\n'.join('%s: %s%s' % (s['name'], 'skipped: ' if s['outcome'] == 'skipped' else '', s['message'])
+                                   for s in self.subtests[:20])
             more = len(self.subtests) - 20
             if more > 0:
-                listed += '\n\n[%d more failing subtests]' % more
-            head = '%d subtest%s failed.' % (len(self.subtests), '' if len(self.subtests) == 1 else 's')
-            event['message'] = head + '\n\n' + listed + ('\n\n' + event['message'] if event['message'] else '')
+                listed += '\n\n[%d more subtests]' % more
+            failing = sum(1 for s in self.subtests if s['outcome'] != 'skipped')
+            skipped = len(self.subtests) - failing
+            head = []
+            if failing:
+                head.append('%d subtest%s failed.' % (failing, '' if failing == 1 else 's'))
+            if skipped:
+                head.append('%d subtest%s skipped.' % (skipped, ' was' if skipped == 1 else 's were'))
+            event['message'] = ' '.join(head) + '\n\n' + listed + ('\n\n' + event['message'] if event['message'] else '')
             if 'location' not in event:
                 for s in self.subtests:
                     if 'location' in s:
@@ -1252,6 +1260,11 @@ class EventResult(unittest.TestResult):
 
     def addSkip(self, test, reason):
         super().addSkip(test, reason)
+        if type(test).__name__ == '_SubTest' and getattr(test, 'test_case', None) is not None:
+            # A skipped subtest: listed under its test, which then cannot count as passed.
+            if len(self.subtests) < 1000:
+                self.subtests.append({'name': test._subDescription(), 'outcome': 'skipped', 'message': str(reason)[:300]})
+            return
         self.send(test, 'skipped', message=str(reason))
 
     def addExpectedFailure(self, test, err):
