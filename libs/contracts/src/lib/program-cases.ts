@@ -44,7 +44,13 @@ export function parseProgramTests(text: string): ProgramTests {
     throw new TypeError(`cases must be a list of at most ${MAX_PROGRAM_CASES}`);
   }
   const cases = tests.cases.map((c: Partial<ProgramCase>, i): ProgramCase => {
-    if (!c || typeof c.name !== 'string' || !c.name || typeof c.stdin !== 'string' || typeof c.stdout !== 'string') {
+    if (
+      !c ||
+      typeof c.name !== 'string' ||
+      !c.name ||
+      typeof c.stdin !== 'string' ||
+      typeof c.stdout !== 'string'
+    ) {
       throw new TypeError(`case ${i + 1} needs a name, stdin and stdout (strings)`);
     }
     return { name: c.name, stdin: c.stdin, stdout: c.stdout, visible: c.visible === true };
@@ -56,7 +62,11 @@ export function parseProgramTests(text: string): ProgramTests {
  * Whether a program printed what was expected. `whitespace` compares line by line with runs of
  * spaces and tabs taken as one, ends of lines trimmed and blank lines at the end ignored.
  */
-export function outputMatches(compare: OutputComparison, expected: string, actual: string): boolean {
+export function outputMatches(
+  compare: OutputComparison,
+  expected: string,
+  actual: string,
+): boolean {
   return compare === 'exact' ? expected === actual : normalised(expected) === normalised(actual);
 }
 

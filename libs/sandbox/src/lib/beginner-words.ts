@@ -16,9 +16,37 @@ type Rule = (event: RunnerEvent, context: ExplainContext) => Explanation | undef
 
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
 const PYTHON_WORDS = [
-  'print', 'return', 'input', 'range', 'len', 'int', 'str', 'float', 'list', 'dict', 'set', 'tuple',
-  'sum', 'min', 'max', 'abs', 'sorted', 'reversed', 'enumerate', 'zip', 'map', 'filter', 'open',
-  'True', 'False', 'None', 'isinstance', 'round', 'bool', 'type', 'self',
+  'print',
+  'return',
+  'input',
+  'range',
+  'len',
+  'int',
+  'str',
+  'float',
+  'list',
+  'dict',
+  'set',
+  'tuple',
+  'sum',
+  'min',
+  'max',
+  'abs',
+  'sorted',
+  'reversed',
+  'enumerate',
+  'zip',
+  'map',
+  'filter',
+  'open',
+  'True',
+  'False',
+  'None',
+  'isinstance',
+  'round',
+  'bool',
+  'type',
+  'self',
 ];
 
 /** Levenshtein distance, stopping early past `limit`. */
@@ -28,7 +56,11 @@ function distance(a: string, b: string, limit = 2): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current[j] = Math.min(
+        previous[j] + 1,
+        current[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     previous = current;
   }
@@ -54,7 +86,10 @@ function lines(code: string | undefined): string[] {
 }
 
 /** The line (1-based) of `def name(` or `class name`, and whether it is indented. */
-function definition(code: string | undefined, name: string): { line: number; indented: boolean } | undefined {
+function definition(
+  code: string | undefined,
+  name: string,
+): { line: number; indented: boolean } | undefined {
   const pattern = new RegExp(`^(\\s*)(?:async\\s+)?(?:def|class)\\s+${name}\\b`);
   const all = lines(code);
   for (let i = 0; i < all.length; i++) {
@@ -102,7 +137,10 @@ const missingName: Rule = (event, { code }) => {
 const wrongArguments: Rule = (event, { code }) => {
   if (event.type !== 'TypeError') return undefined;
   const body = text(event);
-  const takes = /([A-Za-z_]\w*)\(\) takes (\d+|no) positional arguments? but (\d+) (?:was|were) given/.exec(body);
+  const takes =
+    /([A-Za-z_]\w*)\(\) takes (\d+|no) positional arguments? but (\d+) (?:was|were) given/.exec(
+      body,
+    );
   const missing = /([A-Za-z_]\w*)\(\) missing (\d+) required positional arguments?/.exec(body);
   const found = takes ?? missing;
   if (!found) return undefined;
@@ -115,7 +153,11 @@ const wrongArguments: Rule = (event, { code }) => {
 };
 
 const indentation: Rule = (event) => {
-  if (event.e !== 'syntax_error' || (event.type !== 'IndentationError' && event.type !== 'TabError')) return undefined;
+  if (
+    event.e !== 'syntax_error' ||
+    (event.type !== 'IndentationError' && event.type !== 'TabError')
+  )
+    return undefined;
   const line = typeof event.line === 'number' ? event.line : undefined;
   const where = line ? `Line ${line}` : 'A line';
   const message = event.message ?? '';
@@ -140,7 +182,9 @@ const undefinedName: Rule = (event, { code }) => {
   if (!found) return undefined;
   const name = found[1];
   const line = event.location?.line;
-  const known = new Set([...(code ?? '').matchAll(IDENTIFIER)].map((m) => m[0]).filter((n) => n !== name));
+  const known = new Set(
+    [...(code ?? '').matchAll(IDENTIFIER)].map((m) => m[0]).filter((n) => n !== name),
+  );
   const near = closest(name, [...known, ...PYTHON_WORDS]);
   const where = line ? ` on line ${line}` : '';
   return {
@@ -152,8 +196,10 @@ const undefinedName: Rule = (event, { code }) => {
 };
 
 const printInsteadOfReturn: Rule = (event, { output }) => {
-  if (event.e !== 'test' || (event.outcome !== 'failed' && event.outcome !== 'error')) return undefined;
-  const found = /^None != (.+)$/m.exec(event.message ?? '') ?? /^(.+) != None$/m.exec(event.message ?? '');
+  if (event.e !== 'test' || (event.outcome !== 'failed' && event.outcome !== 'error'))
+    return undefined;
+  const found =
+    /^None != (.+)$/m.exec(event.message ?? '') ?? /^(.+) != None$/m.exec(event.message ?? '');
   if (!found || !output) return undefined;
   const expected = found[1].trim();
   const printed = /^'(.*)'$|^"(.*)"$/.exec(expected);
@@ -175,7 +221,14 @@ const recursion: Rule = (event) => {
 };
 
 /** Tried in order; the first that fits says it. */
-export const RULES: readonly Rule[] = [indentation, missingName, wrongArguments, undefinedName, recursion, printInsteadOfReturn];
+export const RULES: readonly Rule[] = [
+  indentation,
+  missingName,
+  wrongArguments,
+  undefinedName,
+  recursion,
+  printInsteadOfReturn,
+];
 
 export function explain(event: RunnerEvent, context: ExplainContext): Explanation | undefined {
   for (const rule of RULES) {
@@ -191,11 +244,18 @@ export function isEmptyCode(code: string | undefined): boolean {
   return code.split('\n').every((line) => /^\s*(#.*|pass|\.\.\.)?\s*$/.test(line));
 }
 
-export const EMPTY_CODE = 'Your code is empty: write your solution in the editor, then submit again.';
+export const EMPTY_CODE =
+  'Your code is empty: write your solution in the editor, then submit again.';
 
 /** The explanation as the first lines of a message, with the student's line quoted. */
-export function explained(explanation: Explanation, code: string | undefined, message: string): string {
+export function explained(
+  explanation: Explanation,
+  code: string | undefined,
+  message: string,
+): string {
   const source = explanation.line ? lines(code)[explanation.line - 1]?.trim() : undefined;
   const quoted = source ? `\n\nLine ${explanation.line}: ${source}` : '';
-  return message ? `${explanation.sentence}${quoted}\n\n${message}` : `${explanation.sentence}${quoted}`;
+  return message
+    ? `${explanation.sentence}${quoted}\n\n${message}`
+    : `${explanation.sentence}${quoted}`;
 }

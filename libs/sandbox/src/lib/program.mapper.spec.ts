@@ -5,7 +5,16 @@ import { difference, programTestEvents } from './program.mapper';
 import { judge, type RunnerEvent } from './verdict.mapper';
 import type { ZygoteEnd } from './zygote-protocol';
 
-const CLEAN_EXIT: ZygoteEnd = { exitCode: 0, signal: null, cpuSeconds: 0.01, allCpuSeconds: 0.01, maxRssKb: 20000, wallMs: 3, outputBytes: 0, killed: null };
+const CLEAN_EXIT: ZygoteEnd = {
+  exitCode: 0,
+  signal: null,
+  cpuSeconds: 0.01,
+  allCpuSeconds: 0.01,
+  maxRssKb: 20000,
+  wallMs: 3,
+  outputBytes: 0,
+  killed: null,
+};
 const TESTS: ProgramTests = {
   compare: 'exact',
   cases: [
@@ -15,32 +24,66 @@ const TESTS: ProgramTests = {
 };
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 const run = (name: string, stdout: string, extra: Record<string, unknown> = {}): RunnerEvent =>
-  ({ e: 'case', name, stdout: b64(stdout), stdoutBytes: stdout.length, exitCode: 0, signal: null, cpuSeconds: 0.01, ...extra }) as RunnerEvent;
+  ({
+    e: 'case',
+    name,
+    stdout: b64(stdout),
+    stdoutBytes: stdout.length,
+    exitCode: 0,
+    signal: null,
+    cpuSeconds: 0.01,
+    ...extra,
+  }) as RunnerEvent;
 
 describe(programTestEvents.name, () => {
-  const sut = (events: RunnerEvent[], tests = TESTS) => programTestEvents(events, tests, DEFAULT_LIMITS);
+  const sut = (events: RunnerEvent[], tests = TESTS) =>
+    programTestEvents(events, tests, DEFAULT_LIMITS);
 
   it('compares each run with its case, in order, and leaves other events alone', () => {
-    const events = sut([{ e: 'started' }, run('a', '2\n'), run('b', '5\n'), { e: 'done', testsRun: 2 }]);
-
-    assert.deepEqual(events.map((e) => [e.e, e.name, e.outcome]), [
-      ['started', undefined, undefined],
-      ['test', 'a', 'passed'],
-      ['test', 'b', 'failed'],
-      ['done', undefined, undefined],
+    const events = sut([
+      { e: 'started' },
+      run('a', '2\n'),
+      run('b', '5\n'),
+      { e: 'done', testsRun: 2 },
     ]);
+
+    assert.deepEqual(
+      events.map((e) => [e.e, e.name, e.outcome]),
+      [
+        ['started', undefined, undefined],
+        ['test', 'a', 'passed'],
+        ['test', 'b', 'failed'],
+        ['done', undefined, undefined],
+      ],
+    );
   });
 
   it('fails a run that ended badly even when it printed the expected output', () => {
-    const [event] = sut([run('a', '2\n', { exitCode: 1, error: { e: 'error', type: 'ValueError', message: 'Traceback…\nValueError: x', location: { line: 3 } } })]);
+    const [event] = sut([
+      run('a', '2\n', {
+        exitCode: 1,
+        error: {
+          e: 'error',
+          type: 'ValueError',
+          message: 'Traceback…\nValueError: x',
+          location: { line: 3 },
+        },
+      }),
+    ]);
 
     assert.equal(event.outcome, 'error');
-    assert.match(event.message ?? '', /^Traceback…\nValueError: x\n\nBefore that, your program printed:\n2\n/);
+    assert.match(
+      event.message ?? '',
+      /^Traceback…\nValueError: x\n\nBefore that, your program printed:\n2\n/,
+    );
     assert.deepEqual(event.location, { line: 3 });
   });
 
   it('marks the CPU and output limits so the verdict says them', () => {
-    const [cpu, output] = sut([run('a', '', { signal: 24, exitCode: null }), run('b', 'x', { outputLimit: true })]);
+    const [cpu, output] = sut([
+      run('a', '', { signal: 24, exitCode: null }),
+      run('b', 'x', { outputLimit: true }),
+    ]);
 
     assert.equal(cpu.cpu, true);
     assert.equal(output.outputLimit, true);
@@ -53,16 +96,32 @@ describe(programTestEvents.name, () => {
   });
 
   it('judges the runs into the usual verdicts and counts', () => {
-    const observe = (events: RunnerEvent[]) => ({ events: [{ e: 'started' }, { e: 'imported' }, ...events, { e: 'done', testsRun: 2 }], output: Buffer.alloc(0), end: CLEAN_EXIT, limits: DEFAULT_LIMITS, maxProcesses: 8, program: TESTS });
+    const observe = (events: RunnerEvent[]) => ({
+      events: [{ e: 'started' }, { e: 'imported' }, ...events, { e: 'done', testsRun: 2 }],
+      output: Buffer.alloc(0),
+      end: CLEAN_EXIT,
+      limits: DEFAULT_LIMITS,
+      maxProcesses: 8,
+      program: TESTS,
+    });
 
     assert.equal(judge(observe([run('a', '2\n'), run('b', '4\n')])).verdict, 'passed');
     const failed = judge(observe([run('a', '2\n'), run('b', '4')]));
     assert.equal(failed.verdict, 'tests_failed');
     assert.equal(failed.feedback.summary, '1 of 2 tests failed.');
     assert.equal(failed.feedback.tests[0].name, 'b');
-    assert.equal(judge(observe([run('a', '', { signal: 24, exitCode: null }), run('b', '4\n')])).verdict, 'time_limit_cpu');
-    assert.equal(judge(observe([run('a', 'x', { outputLimit: true }), run('b', '4\n')])).verdict, 'output_limit');
-    const slowRuns = { ...observe([run('a', '2\n', { cpuSeconds: 1.5 }), run('b', '4\n', { cpuSeconds: 1.5 })]), end: { ...CLEAN_EXIT, signal: 9, exitCode: null, killed: 'wall' as const, cpuSeconds: 3 } };
+    assert.equal(
+      judge(observe([run('a', '', { signal: 24, exitCode: null }), run('b', '4\n')])).verdict,
+      'time_limit_cpu',
+    );
+    assert.equal(
+      judge(observe([run('a', 'x', { outputLimit: true }), run('b', '4\n')])).verdict,
+      'output_limit',
+    );
+    const slowRuns = {
+      ...observe([run('a', '2\n', { cpuSeconds: 1.5 }), run('b', '4\n', { cpuSeconds: 1.5 })]),
+      end: { ...CLEAN_EXIT, signal: 9, exitCode: null, killed: 'wall' as const, cpuSeconds: 3 },
+    };
     assert.equal(judge(slowRuns).verdict, 'time_limit_wall');
   });
 });
@@ -98,8 +157,14 @@ describe(difference.name, () => {
   });
 
   it('says when the output ended early', () => {
-    assert.match(difference('1\n2\n', '1\n', 'exact'), /^Line 2 differs: expected "2", your program printed ""\./);
-    assert.match(difference('1\n2', '1', 'exact'), /^Line 2 differs: expected "2", your program printed nothing \(the output ended\)\./);
+    assert.match(
+      difference('1\n2\n', '1\n', 'exact'),
+      /^Line 2 differs: expected "2", your program printed ""\./,
+    );
+    assert.match(
+      difference('1\n2', '1', 'exact'),
+      /^Line 2 differs: expected "2", your program printed nothing \(the output ended\)\./,
+    );
   });
 
   it('says when only trailing whitespace differs under exact comparison', () => {

@@ -23,7 +23,11 @@ const SHOWN_CHARS = 1500;
  * what it printed with the expected output here, outside the sandbox. The i-th case event is the
  * i-th case: the runner reports them in order, and a submission cannot write to its stream.
  */
-export function programTestEvents(events: RunnerEvent[], tests: ProgramTests, limits: AssignmentLimits): RunnerEvent[] {
+export function programTestEvents(
+  events: RunnerEvent[],
+  tests: ProgramTests,
+  limits: AssignmentLimits,
+): RunnerEvent[] {
   let index = 0;
   return events.map((event) => {
     if (event.e !== 'case') return event;
@@ -32,20 +36,47 @@ export function programTestEvents(events: RunnerEvent[], tests: ProgramTests, li
   });
 }
 
-function caseResult(event: CaseEvent, expected: string | undefined, tests: ProgramTests, limits: AssignmentLimits): RunnerEvent {
+function caseResult(
+  event: CaseEvent,
+  expected: string | undefined,
+  tests: ProgramTests,
+  limits: AssignmentLimits,
+): RunnerEvent {
   const name = String(event.name ?? 'unnamed case');
-  const printed = Buffer.from(typeof event.stdout === 'string' ? event.stdout : '', 'base64').toString('utf8');
-  const test = (outcome: string, message: string, extra: Partial<RunnerEvent> = {}): RunnerEvent => ({ e: 'test', name, outcome, message, ...extra });
-  if (expected === undefined) return test('error', 'The runner reported a case the assignment does not have.');
+  const printed = Buffer.from(
+    typeof event.stdout === 'string' ? event.stdout : '',
+    'base64',
+  ).toString('utf8');
+  const test = (
+    outcome: string,
+    message: string,
+    extra: Partial<RunnerEvent> = {},
+  ): RunnerEvent => ({ e: 'test', name, outcome, message, ...extra });
+  if (expected === undefined)
+    return test('error', 'The runner reported a case the assignment does not have.');
   if (event.outputLimit) {
-    return test('error', `Your program printed more than ${limits.outputKb} KB, so it was stopped.`, { outputLimit: true });
+    return test(
+      'error',
+      `Your program printed more than ${limits.outputKb} KB, so it was stopped.`,
+      { outputLimit: true },
+    );
   }
-  if (event.signal === constants.signals.SIGXCPU || (event.signal != null && (event.cpuSeconds ?? 0) >= limits.cpuSeconds)) {
-    return test('error', `Your program used more than ${limits.cpuSeconds} s of CPU time on this input, so it was stopped.`, { cpu: true });
+  if (
+    event.signal === constants.signals.SIGXCPU ||
+    (event.signal != null && (event.cpuSeconds ?? 0) >= limits.cpuSeconds)
+  ) {
+    return test(
+      'error',
+      `Your program used more than ${limits.cpuSeconds} s of CPU time on this input, so it was stopped.`,
+      { cpu: true },
+    );
   }
   if (event.exitCode !== 0) {
     const error: RunnerEvent = event.error ?? { e: 'error' };
-    const how = event.signal != null ? `was stopped by signal ${event.signal}` : `ended with exit code ${event.exitCode ?? 'unknown'}`;
+    const how =
+      event.signal != null
+        ? `was stopped by signal ${event.signal}`
+        : `ended with exit code ${event.exitCode ?? 'unknown'}`;
     const message = error.message ? String(error.message) : `Your program ${how}.`;
     return test('error', withOutput(message, printed), {
       type: error.type,
@@ -69,14 +100,21 @@ function shown(text: string): string {
 }
 
 /** The message of a wrong output: the first line that differs, then both outputs. */
-export function difference(expected: string, printed: string, compare: ProgramTests['compare']): string {
+export function difference(
+  expected: string,
+  printed: string,
+  compare: ProgramTests['compare'],
+): string {
   const want = expected.split('\n');
   const got = printed.split('\n');
   let line = 0;
   const same = (a: string | undefined, b: string | undefined) =>
-    compare === 'exact' ? a === b : (a ?? '').trim().replace(/\s+/g, ' ') === (b ?? '').trim().replace(/\s+/g, ' ');
+    compare === 'exact'
+      ? a === b
+      : (a ?? '').trim().replace(/\s+/g, ' ') === (b ?? '').trim().replace(/\s+/g, ' ');
   while (line < Math.max(want.length, got.length) && same(want[line], got[line])) line++;
-  const quote = (text: string | undefined) => (text === undefined ? 'nothing (the output ended)' : JSON.stringify(text));
+  const quote = (text: string | undefined) =>
+    text === undefined ? 'nothing (the output ended)' : JSON.stringify(text);
   const first = `Line ${line + 1} differs: expected ${quote(want[line])}, your program printed ${quote(got[line])}.`;
   const hint =
     compare === 'exact' && expected.trimEnd() === printed.trimEnd()

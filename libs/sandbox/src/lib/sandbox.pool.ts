@@ -4,7 +4,13 @@ import { MAX_LIMITS, parseProgramTests, type AssignmentLimits } from '@koodi/con
 import { bwrapArgs } from './bwrap-command';
 import { SandboxCrashError } from './sandbox-crash.error';
 import { SandboxSlot } from './sandbox.slot';
-import type { SandboxJob, SandboxLogger, SandboxPoolOptions, SandboxPoolStats, SandboxResult } from './sandbox.types';
+import type {
+  SandboxJob,
+  SandboxLogger,
+  SandboxPoolOptions,
+  SandboxPoolStats,
+  SandboxResult,
+} from './sandbox.types';
 import { buildJobSeccompFilter, buildSeccompFilter, seccompSupported } from './seccomp-filter';
 import { NoRunnerStartError, judge, parseEvents, splitLimits } from './verdict.mapper';
 import { encodePayload, type JobHeader } from './zygote-protocol';
@@ -27,7 +33,9 @@ export class SandboxPool {
   private readonly slots: SandboxSlot[] = [];
   private readonly waiting: Waiter[] = [];
   private readonly logger?: SandboxLogger;
-  private readonly settings: Required<Omit<SandboxPoolOptions, 'logger' | 'hostUid' | 'hostGid' | 'zygotePath'>>;
+  private readonly settings: Required<
+    Omit<SandboxPoolOptions, 'logger' | 'hostUid' | 'hostGid' | 'zygotePath'>
+  >;
   private readonly hostUid?: number;
   private readonly hostGid?: number;
   private readonly zygoteSource: string;
@@ -42,7 +50,8 @@ export class SandboxPool {
   private retired = 0;
 
   constructor(options: SandboxPoolOptions) {
-    if (!Number.isInteger(options.slots) || options.slots < 1) throw new RangeError('slots must be a positive integer');
+    if (!Number.isInteger(options.slots) || options.slots < 1)
+      throw new RangeError('slots must be a positive integer');
     this.logger = options.logger;
     const seccomp = options.seccomp ?? seccompSupported();
     this.settings = {
@@ -58,8 +67,18 @@ export class SandboxPool {
       pinCpus: options.pinCpus ?? true,
     };
     const isRoot = process.getuid?.() === 0;
-    this.hostUid = options.hostUid === undefined ? (isRoot ? NOBODY : undefined) : (options.hostUid ?? undefined);
-    this.hostGid = options.hostGid === undefined ? (isRoot ? NOBODY : undefined) : (options.hostGid ?? undefined);
+    this.hostUid =
+      options.hostUid === undefined
+        ? isRoot
+          ? NOBODY
+          : undefined
+        : (options.hostUid ?? undefined);
+    this.hostGid =
+      options.hostGid === undefined
+        ? isRoot
+          ? NOBODY
+          : undefined
+        : (options.hostGid ?? undefined);
     this.zygoteSource = readFileSync(options.zygotePath ?? join(__dirname, 'zygote.py'), 'utf8');
     if (seccomp) {
       this.seccomp = buildSeccompFilter();
@@ -146,7 +165,9 @@ export class SandboxPool {
     else this.crashes++;
     this.logger?.warn(`${reason}; restarting it`);
     // A sandbox that never became ready is likely to fail again: back off up to 5 s.
-    const delay = dead.everReady ? 0 : Math.min(5000, Math.max(100, (this.restartDelays.get(dead.id) ?? 0) * 2));
+    const delay = dead.everReady
+      ? 0
+      : Math.min(5000, Math.max(100, (this.restartDelays.get(dead.id) ?? 0) * 2));
     this.restartDelays.set(dead.id, delay);
     setTimeout(() => {
       if (this.closed) return;
@@ -183,7 +204,9 @@ export class SandboxPool {
     const limits = effectiveLimits(job.limits);
     const program = job.kind === 'program' ? parseProgramTests(job.testCode) : undefined;
     // A program's expected output stays here: it is compared outside the sandbox (program.mapper).
-    const tests = program ? JSON.stringify({ cases: program.cases.map(({ name, stdin }) => ({ name, stdin })) }) : job.testCode;
+    const tests = program
+      ? JSON.stringify({ cases: program.cases.map(({ name, stdin }) => ({ name, stdin })) })
+      : job.testCode;
     const { payload, codeBytes } = encodePayload(job.code, job.moduleName, tests);
     const outputBytes = Math.round(limits.outputKb * 1024);
     const header: JobHeader = {
@@ -196,7 +219,9 @@ export class SandboxPool {
         memoryBytes: Math.round(limits.memoryMb * 1024 * 1024),
         outputBytes,
         // Each run of a program reports its stdout (base64) in the result stream.
-        resultBytes: this.settings.maxResultBytes + (program ? program.cases.length * Math.ceil((outputBytes * 4) / 3 + 1024) : 0),
+        resultBytes:
+          this.settings.maxResultBytes +
+          (program ? program.cases.length * Math.ceil((outputBytes * 4) / 3 + 1024) : 0),
         fileBytes: this.settings.maxFileBytes,
         processes: this.settings.maxProcesses,
         openFiles: this.settings.maxOpenFiles,
@@ -230,7 +255,9 @@ export class SandboxPool {
             if (error instanceof NoRunnerStartError) {
               // The child never got to run: the zygote and we disagree about the stream.
               slot.kill();
-              reject(new SandboxCrashError(`sandbox ${slot.id}: job did not start`, { cause: error }));
+              reject(
+                new SandboxCrashError(`sandbox ${slot.id}: job did not start`, { cause: error }),
+              );
             } else {
               reject(error as Error);
             }
@@ -259,12 +286,16 @@ function effectiveLimits(limits: AssignmentLimits): AssignmentLimits {
 }
 
 function validateJob(job: SandboxJob): void {
-  if (typeof job.code !== 'string' || typeof job.testCode !== 'string') throw new TypeError('code and testCode must be strings');
-  if (job.kind !== undefined && job.kind !== 'function' && job.kind !== 'program') throw new TypeError(`kind ${JSON.stringify(job.kind)} is not function or program`);
+  if (typeof job.code !== 'string' || typeof job.testCode !== 'string')
+    throw new TypeError('code and testCode must be strings');
+  if (job.kind !== undefined && job.kind !== 'function' && job.kind !== 'program')
+    throw new TypeError(`kind ${JSON.stringify(job.kind)} is not function or program`);
   if (job.kind === 'program') parseProgramTests(job.testCode);
-  if (!MODULE_NAME.test(job.moduleName)) throw new TypeError(`moduleName ${JSON.stringify(job.moduleName)} is not a Python identifier`);
+  if (!MODULE_NAME.test(job.moduleName))
+    throw new TypeError(`moduleName ${JSON.stringify(job.moduleName)} is not a Python identifier`);
   for (const key of ['cpuSeconds', 'wallSeconds', 'memoryMb', 'outputKb'] as const) {
     const value = job.limits?.[key];
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new TypeError(`limits.${key} must be a positive number`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+      throw new TypeError(`limits.${key} must be a positive number`);
   }
 }

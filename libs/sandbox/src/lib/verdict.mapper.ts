@@ -1,5 +1,13 @@
 import { constants } from 'node:os';
-import type { AssignmentLimits, CodeLocation, Feedback, ProgramTests, TestOutcome, TestResult, Verdict } from '@koodi/contracts';
+import type {
+  AssignmentLimits,
+  CodeLocation,
+  Feedback,
+  ProgramTests,
+  TestOutcome,
+  TestResult,
+  Verdict,
+} from '@koodi/contracts';
 import { EMPTY_CODE, explain, explained, isEmptyCode, type ExplainContext } from './beginner-words';
 import { programTestEvents } from './program.mapper';
 import type { ZygoteEnd } from './zygote-protocol';
@@ -106,7 +114,9 @@ function bounded(feedback: Feedback): Feedback {
     tests.push(clean);
   }
   const omitted = feedback.tests.length - tests.length;
-  const summary = storable(feedback.summary) + (omitted > 0 ? ` Only the first ${plural(tests.length, 'test result')} are shown.` : '');
+  const summary =
+    storable(feedback.summary) +
+    (omitted > 0 ? ` Only the first ${plural(tests.length, 'test result')} are shown.` : '');
   return { ...feedback, summary, tests, output: storable(feedback.output) };
 }
 
@@ -134,7 +144,8 @@ export function parseEvents(stream: Buffer): RunnerEvent[] {
 export function splitLimits(events: RunnerEvent[]): string[] {
   const kinds = new Set<string>();
   for (const event of events) {
-    if (event.e === 'split_limit' && (event.what === 'subclass' || event.what === 'identity')) kinds.add(event.what);
+    if (event.e === 'split_limit' && (event.what === 'subclass' || event.what === 'identity'))
+      kinds.add(event.what);
   }
   return [...kinds].sort();
 }
@@ -155,7 +166,11 @@ function howItEnded(end: ZygoteEnd): string {
 
 function asTest(event: RunnerEvent, context: ExplainContext): TestResult {
   const outcome = OUTCOMES.includes(event.outcome ?? '') ? (event.outcome as TestOutcome) : 'error';
-  const test: TestResult = { name: String(event.name ?? 'unnamed test'), outcome, message: String(event.message ?? '') };
+  const test: TestResult = {
+    name: String(event.name ?? 'unnamed test'),
+    outcome,
+    message: String(event.message ?? ''),
+  };
   if (outcome !== 'failed' && outcome !== 'error') return test;
   const explanation = explain(event, context);
   if (explanation) test.message = explained(explanation, context.code, test.message);
@@ -169,8 +184,12 @@ function asTest(event: RunnerEvent, context: ExplainContext): TestResult {
  * one shown already is said once, with a count under the first.
  */
 function ordered(tests: TestResult[]): TestResult[] {
-  const rank = (t: TestResult) => (t.outcome === 'failed' || t.outcome === 'error' ? 0 : t.outcome === 'skipped' ? 1 : 2);
-  const sorted = tests.map((t, i) => [t, i] as const).sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1]).map(([t]) => t);
+  const rank = (t: TestResult) =>
+    t.outcome === 'failed' || t.outcome === 'error' ? 0 : t.outcome === 'skipped' ? 1 : 2;
+  const sorted = tests
+    .map((t, i) => [t, i] as const)
+    .sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1])
+    .map(([t]) => t);
   const first = new Map<string, { test: TestResult; repeats: number }>();
   for (const test of sorted) {
     if (rank(test) !== 0 || !test.message.includes('Traceback')) continue;
@@ -183,7 +202,8 @@ function ordered(tests: TestResult[]): TestResult[] {
     test.message = `The same error as ${seen.test.name} (shown there).`;
   }
   for (const { test, repeats } of first.values()) {
-    if (repeats) test.message += `\n\n(The same error happened in ${plural(repeats, 'more test')}.)`;
+    if (repeats)
+      test.message += `\n\n(The same error happened in ${plural(repeats, 'more test')}.)`;
   }
   return sorted;
 }
@@ -193,7 +213,12 @@ function runningTest(events: RunnerEvent[]): string | undefined {
   let running: string | undefined;
   for (const event of events) {
     if (event.e === 'test_start') running = String(event.name ?? '');
-    else if ((event.e === 'test' || event.e === 'case') && running !== undefined && String(event.name ?? '').startsWith(running)) running = undefined;
+    else if (
+      (event.e === 'test' || event.e === 'case') &&
+      running !== undefined &&
+      String(event.name ?? '').startsWith(running)
+    )
+      running = undefined;
   }
   return running || undefined;
 }
@@ -218,8 +243,11 @@ export function judge(observed: JobObservation): Judgement {
 
 function judgeRaw(observed: JobObservation): Judgement {
   const { limits, code } = observed;
-  const events = observed.program ? programTestEvents(observed.events, observed.program, limits) : observed.events;
-  if (!events.some((e) => e.e === 'started')) throw new NoRunnerStartError('The runner never started.');
+  const events = observed.program
+    ? programTestEvents(observed.events, observed.program, limits)
+    : observed.events;
+  if (!events.some((e) => e.e === 'started'))
+    throw new NoRunnerStartError('The runner never started.');
   const judgement = judgeEvents(observed, events);
   if (isEmptyCode(code) && judgement.verdict !== 'passed') {
     judgement.feedback.summary = `${EMPTY_CODE} ${judgement.feedback.summary}`;
@@ -255,7 +283,10 @@ function judgeEvents(observed: JobObservation, events: RunnerEvent[]): Judgement
   }
   const overCpu = testEvents.find((e) => e.cpu);
   if (overCpu) {
-    return result('time_limit_cpu', `Time limit exceeded: your program used more than ${formatSeconds(limits.cpuSeconds)} of CPU time.${during(overCpu.name)}`);
+    return result(
+      'time_limit_cpu',
+      `Time limit exceeded: your program used more than ${formatSeconds(limits.cpuSeconds)} of CPU time.${during(overCpu.name)}`,
+    );
   }
   // RLIMIT_CPU ends the process with SIGXCPU, or SIGKILL at the hard limit if it caught SIGXCPU.
   const xcpu = end.signal === constants.signals.SIGXCPU;
@@ -263,7 +294,10 @@ function judgeEvents(observed: JobObservation, events: RunnerEvent[]): Judgement
   // run doing so, and a job killed at the wall clock is then a wall-clock time-out.
   const jobCpu = !observed.program && end.signal !== null && end.cpuSeconds >= limits.cpuSeconds;
   if (xcpu || jobCpu) {
-    return result('time_limit_cpu', `Time limit exceeded: your program used more than ${formatSeconds(limits.cpuSeconds)} of CPU time.${during(running)}`);
+    return result(
+      'time_limit_cpu',
+      `Time limit exceeded: your program used more than ${formatSeconds(limits.cpuSeconds)} of CPU time.${during(running)}`,
+    );
   }
   if (end.killed === 'wall') {
     return result(
@@ -276,24 +310,46 @@ function judgeEvents(observed: JobObservation, events: RunnerEvent[]): Judgement
   if (syntax) {
     const line = typeof syntax.line === 'number' ? syntax.line : undefined;
     const column = typeof syntax.column === 'number' ? syntax.column : undefined;
-    const where = line === undefined ? '' : column === undefined ? ` on line ${line}` : ` on line ${line}, column ${column}`;
+    const where =
+      line === undefined
+        ? ''
+        : column === undefined
+          ? ` on line ${line}`
+          : ` on line ${line}, column ${column}`;
     const plain = explain(syntax, context);
     const said = plain ? ` ${plain.sentence}` : '';
-    return result('syntax_error', `Syntax error${where}: ${syntax.message ?? 'invalid syntax'}.${said}`, line === undefined ? undefined : { line, column });
+    return result(
+      'syntax_error',
+      `Syntax error${where}: ${syntax.message ?? 'invalid syntax'}.${said}`,
+      line === undefined ? undefined : { line, column },
+    );
   }
 
   const memory = events.find((e) => e.memory);
   if (memory) {
-    return result('memory_limit', `Memory limit exceeded: your program tried to use more than ${limits.memoryMb} MB.`, locationOf(memory));
+    return result(
+      'memory_limit',
+      `Memory limit exceeded: your program tried to use more than ${limits.memoryMb} MB.`,
+      locationOf(memory),
+    );
   }
 
   const importError = find('import_error');
   if (importError) {
     if (importError.exit) {
-      return result('import_error', `Your module called sys.exit(${importError.code === 'None' ? '' : importError.code ?? ''}) while it was being imported, so no test could run.`);
+      return result(
+        'import_error',
+        `Your module called sys.exit(${importError.code === 'None' ? '' : (importError.code ?? '')}) while it was being imported, so no test could run.`,
+      );
     }
-    const reason = importError.processes ? `; more than ${observed.maxProcesses} processes are not allowed` : '';
-    const detail = importError.detail ? ` (${importError.detail.split('\n')[0]}${reason})` : reason ? ` (${reason.slice(2)})` : '';
+    const reason = importError.processes
+      ? `; more than ${observed.maxProcesses} processes are not allowed`
+      : '';
+    const detail = importError.detail
+      ? ` (${importError.detail.split('\n')[0]}${reason})`
+      : reason
+        ? ` (${reason.slice(2)})`
+        : '';
     const line = locationOf(importError)?.line;
     const plain = explain(importError, context);
     return result(
@@ -312,11 +368,17 @@ function judgeEvents(observed: JobObservation, events: RunnerEvent[]): Judgement
     );
   }
   if (!find('imported')) {
-    return result('import_error', `Your program ${howItEnded(end)} while your module was being imported, so no test could run.`);
+    return result(
+      'import_error',
+      `Your program ${howItEnded(end)} while your module was being imported, so no test could run.`,
+    );
   }
   const broken = find('tests_broken');
   if (broken) {
-    return result('internal_error', 'The tests of this assignment are broken; this is not your fault and will be looked at.');
+    return result(
+      'internal_error',
+      'The tests of this assignment are broken; this is not your fault and will be looked at.',
+    );
   }
 
   const done = find('done');
@@ -324,16 +386,24 @@ function judgeEvents(observed: JobObservation, events: RunnerEvent[]): Judgement
   const total = Math.max(typeof done?.testsRun === 'number' ? done.testsRun : 0, tests.length);
   const failed = tests.filter((t) => t.outcome === 'failed' || t.outcome === 'error').length;
   const hints: string[] = [];
-  if (testEvents.some((e) => e.processes)) hints.push(`your program tried to start more than ${observed.maxProcesses} processes`);
+  if (testEvents.some((e) => e.processes))
+    hints.push(`your program tried to start more than ${observed.maxProcesses} processes`);
   if (testEvents.some((e) => e.recursion)) hints.push('the recursion went too deep');
   const hint = hints.length ? ` (${hints.join('; ')})` : '';
 
   if (!done || end.exitCode !== 0) {
     const ran = tests.length ? ` after ${plural(tests.length, 'test')}` : '';
-    return result('tests_failed', `Your program ${howItEnded(end)}${ran} before the tests finished${hint}.${during(running)}`, locationOf(firstProblem));
+    return result(
+      'tests_failed',
+      `Your program ${howItEnded(end)}${ran} before the tests finished${hint}.${during(running)}`,
+      locationOf(firstProblem),
+    );
   }
   if (tests.length === 0) {
-    return result('internal_error', 'The assignment has no tests to run; this is not your fault and will be looked at.');
+    return result(
+      'internal_error',
+      'The assignment has no tests to run; this is not your fault and will be looked at.',
+    );
   }
   // A skipped test proved nothing: a skip is never a pass.
   const skipped = tests.filter((t) => t.outcome === 'skipped').length;
@@ -341,12 +411,19 @@ function judgeEvents(observed: JobObservation, events: RunnerEvent[]): Judgement
     return result('passed', total === 1 ? 'The test passed.' : `All ${total} tests passed.`);
   }
   if (failed === 0) {
-    return result('tests_failed', `${skipped} of ${plural(total, 'test')} ${skipped === 1 ? 'was' : 'were'} skipped, and a skipped test is not a pass.`);
+    return result(
+      'tests_failed',
+      `${skipped} of ${plural(total, 'test')} ${skipped === 1 ? 'was' : 'were'} skipped, and a skipped test is not a pass.`,
+    );
   }
   const alsoSkipped = skipped ? `, ${skipped} skipped` : '';
   const plain = firstProblem ? explain(firstProblem, context) : undefined;
   const location = locationOf(firstProblem) ?? (plain?.line ? { line: plain.line } : undefined);
-  return result('tests_failed', `${failed} of ${plural(total, 'test')} failed${alsoSkipped}${hint}.${plain ? ` ${plain.sentence}` : ''}`, location);
+  return result(
+    'tests_failed',
+    `${failed} of ${plural(total, 'test')} failed${alsoSkipped}${hint}.${plain ? ` ${plain.sentence}` : ''}`,
+    location,
+  );
 }
 
 function finalLine(message: string | undefined): string {

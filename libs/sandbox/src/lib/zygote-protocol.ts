@@ -47,7 +47,11 @@ export type FrameKind = 'Y' | 'O' | 'R' | 'D';
  * The payload of one job. The submission and the tests are separate parts because the runner
  * forks the student's process before it reads the tests, so they never enter that process.
  */
-export function encodePayload(code: string, moduleName: string, testCode: string): { payload: Buffer; codeBytes: number } {
+export function encodePayload(
+  code: string,
+  moduleName: string,
+  testCode: string,
+): { payload: Buffer; codeBytes: number } {
   const head = Buffer.from(JSON.stringify({ code, moduleName }), 'utf8');
   return { payload: Buffer.concat([head, Buffer.from(testCode, 'utf8')]), codeBytes: head.length };
 }

@@ -13,7 +13,9 @@ Logger.overrideLogger(false);
 
 const connectionLost = () => Object.assign(new Error('Connection terminated unexpectedly'), {});
 const adminShutdown = () =>
-  Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+  Object.assign(new Error('terminating connection due to administrator command'), {
+    code: '57P01',
+  });
 
 describe(GradingService.name, () => {
   let submissions: FakeSubmissionRepository;
@@ -29,11 +31,18 @@ describe(GradingService.name, () => {
     sandbox = new SandboxFake();
     events = new SubmissionEventsPublisherFake();
     metrics = new GraderMetrics();
-    sut = new GradingService(submissions, new AssignmentTestsCache(assignments), sandbox, events, metrics, {
-      attempts: 4,
-      initialDelayMs: 1,
-      maxDelayMs: 2,
-    });
+    sut = new GradingService(
+      submissions,
+      new AssignmentTestsCache(assignments),
+      sandbox,
+      events,
+      metrics,
+      {
+        attempts: 4,
+        initialDelayMs: 1,
+        maxDelayMs: 2,
+      },
+    );
   });
 
   function queued(assignmentOverrides = {}, submissionOverrides = {}) {
@@ -47,7 +56,11 @@ describe(GradingService.name, () => {
   }
 
   it('runs the code against the hidden tests and commits a passing verdict', async () => {
-    const { submission } = queued({ moduleName: 'greeting', testCode: 'TESTS', limits: { cpuSeconds: 1 } });
+    const { submission } = queued({
+      moduleName: 'greeting',
+      testCode: 'TESTS',
+      limits: { cpuSeconds: 1 },
+    });
 
     await sut.grade({ submissionId: submission.id });
 
@@ -66,7 +79,8 @@ describe(GradingService.name, () => {
   });
 
   it('runs a program assignment as a program, its cases as the tests', async () => {
-    const cases = '{"compare":"exact","cases":[{"name":"a","stdin":"1\\n","stdout":"2\\n","visible":true}]}';
+    const cases =
+      '{"compare":"exact","cases":[{"name":"a","stdin":"1\\n","stdout":"2\\n","visible":true}]}';
     const { submission } = queued({ kind: 'program', moduleName: 'main', testCode: cases });
 
     await sut.grade({ submissionId: submission.id });
@@ -82,13 +96,27 @@ describe(GradingService.name, () => {
 
   it('publishes grading, then graded with the final status', async () => {
     const { submission } = queued();
-    sandbox.respondWith(() => ({ verdict: 'tests_failed', feedback: feedbackFor('tests_failed'), durationMs: 3 }));
+    sandbox.respondWith(() => ({
+      verdict: 'tests_failed',
+      feedback: feedbackFor('tests_failed'),
+      durationMs: 3,
+    }));
 
     await sut.grade({ submissionId: submission.id });
 
     assert.deepEqual(events.published, [
-      { event: SUBMISSION_GRADING, submissionId: submission.id, userId: submission.userId, status: 'grading' },
-      { event: SUBMISSION_GRADED, submissionId: submission.id, userId: submission.userId, status: 'failed' },
+      {
+        event: SUBMISSION_GRADING,
+        submissionId: submission.id,
+        userId: submission.userId,
+        status: 'grading',
+      },
+      {
+        event: SUBMISSION_GRADED,
+        submissionId: submission.id,
+        userId: submission.userId,
+        status: 'failed',
+      },
     ]);
     assert.equal(submissions.rows.get(submission.id)!.verdict, 'tests_failed');
     assert.equal(await metrics.value('koodi_grader_jobs_total', { verdict: 'tests_failed' }), 1);
@@ -105,7 +133,10 @@ describe(GradingService.name, () => {
     assert.equal(submissions.commits.length, 1);
     assert.deepEqual(submissions.rows.get(submission.id), before);
     assert.equal(events.published.length, 2);
-    assert.equal(await metrics.value('koodi_grader_jobs_skipped_total', { reason: 'already_final' }), 1);
+    assert.equal(
+      await metrics.value('koodi_grader_jobs_skipped_total', { reason: 'already_final' }),
+      1,
+    );
   });
 
   it('finishes the identical submissions that joined the graded one, with an event each', async () => {
@@ -118,14 +149,24 @@ describe(GradingService.name, () => {
     await sut.grade({ submissionId: submission.id });
 
     assert.equal(submissions.rows.get(joined.id)!.status, 'passed');
-    const graded = events.published.filter((e) => e.event === SUBMISSION_GRADED).map((e) => e.submissionId);
+    const graded = events.published
+      .filter((e) => e.event === SUBMISSION_GRADED)
+      .map((e) => e.submissionId);
     assert.deepEqual(graded.sort(), [submission.id, joined.id].sort());
   });
 
   it('case 36: a verdict from a sandbox the job changed is stored as such and not given to the rows that joined it', async () => {
     const { submission } = queued();
-    const joined = submissions.add({ assignmentId: submission.assignmentId, duplicateOf: submission.id });
-    sandbox.respondWith(() => ({ verdict: 'tests_failed', feedback: feedbackFor('tests_failed'), durationMs: 3, slotIntact: false }));
+    const joined = submissions.add({
+      assignmentId: submission.assignmentId,
+      duplicateOf: submission.id,
+    });
+    sandbox.respondWith(() => ({
+      verdict: 'tests_failed',
+      feedback: feedbackFor('tests_failed'),
+      durationMs: 3,
+      slotIntact: false,
+    }));
 
     await sut.grade({ submissionId: submission.id });
 
@@ -146,7 +187,10 @@ describe(GradingService.name, () => {
 
     assert.equal(submissions.rows.get(submission.id)!.status, 'grading');
     assert.equal(submissions.commits.length, 0);
-    assert.equal(await metrics.value('koodi_grader_sandbox_failures_total', { error: 'SandboxCrashError' }), 1);
+    assert.equal(
+      await metrics.value('koodi_grader_sandbox_failures_total', { error: 'SandboxCrashError' }),
+      1,
+    );
     assert.equal(await metrics.value('koodi_grader_sandbox_slots_busy'), 0);
   });
 
@@ -156,7 +200,11 @@ describe(GradingService.name, () => {
       throw new SandboxCrashFake();
     });
     await assert.rejects(sut.grade({ submissionId: submission.id }));
-    sandbox.respondWith(() => ({ verdict: 'passed', feedback: feedbackFor('passed'), durationMs: 1 }));
+    sandbox.respondWith(() => ({
+      verdict: 'passed',
+      feedback: feedbackFor('passed'),
+      durationMs: 1,
+    }));
 
     await sut.grade({ submissionId: submission.id });
 
@@ -182,7 +230,10 @@ describe(GradingService.name, () => {
     const claim = submissions.claimForGrading.bind(submissions);
     let failures = 2;
     submissions.claimForGrading = async (id) => {
-      if (failures-- > 0) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      if (failures-- > 0)
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+          code: 'ECONNREFUSED',
+        });
       return claim(id);
     };
 
@@ -196,7 +247,9 @@ describe(GradingService.name, () => {
 
   it('does not retry a verdict write the database refuses for good', async () => {
     const { submission } = queued();
-    submissions.commitFailures.push(Object.assign(new Error('check constraint violated'), { code: '23514' }));
+    submissions.commitFailures.push(
+      Object.assign(new Error('check constraint violated'), { code: '23514' }),
+    );
 
     await assert.rejects(sut.grade({ submissionId: submission.id }), /check constraint/);
 
@@ -205,7 +258,12 @@ describe(GradingService.name, () => {
 
   it('rejects once the database stays away longer than the retry policy allows', async () => {
     const { submission } = queued();
-    submissions.commitFailures.push(connectionLost(), connectionLost(), connectionLost(), connectionLost());
+    submissions.commitFailures.push(
+      connectionLost(),
+      connectionLost(),
+      connectionLost(),
+      connectionLost(),
+    );
 
     await assert.rejects(sut.grade({ submissionId: submission.id }), /Connection terminated/);
 
@@ -255,13 +313,19 @@ describe(GradingService.name, () => {
       await sut.grade(job as never);
       assert.equal(sandbox.jobs.length, 0);
       assert.equal(submissions.commits.length, 0);
-      assert.equal(await metrics.value('koodi_grader_jobs_skipped_total', { reason: 'malformed_job' }), 1);
+      assert.equal(
+        await metrics.value('koodi_grader_jobs_skipped_total', { reason: 'malformed_job' }),
+        1,
+      );
     });
   }
 
   it('loads the hidden tests of an assignment version once', async () => {
     const { assignment } = queued();
-    const second = submissions.add({ assignmentId: assignment.id, assignmentVersion: assignment.version });
+    const second = submissions.add({
+      assignmentId: assignment.id,
+      assignmentVersion: assignment.version,
+    });
     const [first] = submissions.rows.keys();
 
     await sut.grade({ submissionId: first });

@@ -22,7 +22,6 @@ export const SUBMISSION_STORE = Symbol('SUBMISSION_STORE');
 /** Rows re-queued this often (hand-backs, reconciler) are given up on without another run. */
 export const MAX_RECORDED_ATTEMPTS = 2 * MAX_GRADING_ATTEMPTS;
 
-
 export const INTERNAL_ERROR_FEEDBACK: Feedback = {
   summary:
     'Grading failed on our side, not because of your code. This attempt does not count against you: please submit again.',
@@ -105,7 +104,9 @@ export class GradingService {
       slotIntact: outcome.slotIntact !== false,
     });
     if (outcome.slotIntact === false) {
-      this.logger.warn(`Submission ${id} changed its sandbox; its verdict is kept from every other submission`);
+      this.logger.warn(
+        `Submission ${id} changed its sandbox; its verdict is kept from every other submission`,
+      );
     }
   }
 

@@ -2,7 +2,6 @@ import { type AssignmentKind, type AssignmentLimits, isUuid } from '@koodi/contr
 import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { AssignmentEntity } from '../entities/assignment.entity';
 
-
 /** What content sync writes for one assignment folder. */
 export interface AssignmentContent {
   slug: string;

@@ -92,7 +92,10 @@ describe('repositories', () => {
 
   it('stores the kind of an assignment: function unless it says program', async () => {
     const plain = assignmentContent();
-    const program = assignmentContent({ kind: 'program', testCode: '{"compare":"exact","cases":[]}' });
+    const program = assignmentContent({
+      kind: 'program',
+      testCode: '{"compare":"exact","cases":[]}',
+    });
     await assignments.upsertBySlug(plain);
     await assignments.upsertBySlug(program);
 
