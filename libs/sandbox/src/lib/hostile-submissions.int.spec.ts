@@ -122,7 +122,7 @@ describe('hostile submissions', () => {
     assert.equal(result.verdict, 'time_limit_cpu');
     assert.equal(
       result.feedback.summary,
-      'Time limit exceeded: your program used more than 1 s of CPU time.',
+      'Time limit exceeded: your program used more than 1 s of CPU time. The test running then was Attack.test_attack.',
     );
     assert.equal(sut.stats().busy, 0);
     await assertStillServes();

@@ -182,6 +182,84 @@ describe(judge.name, () => {
     );
   });
 
+  it('names the test that was running when the wall-clock limit hit', () => {
+    const events: RunnerEvent[] = [
+      ...STARTED,
+      { e: 'test_start', name: 'T.a' },
+      pass('T.a'),
+      { e: 'test_start', name: 'T.b' },
+    ];
+    const sut = judge(observe(events, { signal: 9, exitCode: null, killed: 'wall' }));
+
+    assert.equal(sut.verdict, 'time_limit_wall');
+    assert.match(
+      sut.feedback.summary,
+      /of wall-clock time \(is it waiting, for example on input\(\) or sleep\?\)\. The test running then was T\.b\.$/,
+    );
+  });
+
+  it('names no test when none was running', () => {
+    const events: RunnerEvent[] = [...STARTED, { e: 'test_start', name: 'T.a' }, pass('T.a')];
+    const sut = judge(observe(events, { signal: 9, exitCode: null, killed: 'wall' }));
+
+    assert.doesNotMatch(sut.feedback.summary, /running then/);
+  });
+
+  it('counts as the runner counted: the done event, not the results listed', () => {
+    const sut = judge(observe([...STARTED, pass('T.a'), fail('T.b'), { e: 'done', testsRun: 6 }]));
+
+    assert.equal(sut.feedback.summary, '1 of 6 tests failed.');
+  });
+
+  it('lists failures first, then skipped tests, then passed ones, each in the order they ran', () => {
+    const skip: RunnerEvent = { e: 'test', name: 'T.s', outcome: 'skipped', message: 'later' };
+    const sut = judge(
+      observe([
+        ...STARTED,
+        pass('T.a'),
+        skip,
+        fail('T.b'),
+        pass('T.c'),
+        fail('T.d'),
+        { e: 'done', testsRun: 5 },
+      ]),
+    );
+
+    assert.deepEqual(
+      sut.feedback.tests.map((t) => t.name),
+      ['T.b', 'T.d', 'T.s', 'T.a', 'T.c'],
+    );
+  });
+
+  it('says an identical traceback once, with a count', () => {
+    const traceback =
+      'Traceback (most recent call last):\n  File "m.py", line 2, in f\nZeroDivisionError: division by zero';
+    const crash = (name: string): RunnerEvent => ({
+      e: 'test',
+      name,
+      outcome: 'error',
+      message: traceback,
+      location: { line: 2 },
+    });
+    const sut = judge(
+      observe([
+        ...STARTED,
+        crash('T.a'),
+        crash('T.b'),
+        crash('T.c'),
+        fail('T.d'),
+        { e: 'done', testsRun: 4 },
+      ]),
+    );
+    const [a, b, c, d] = sut.feedback.tests;
+
+    assert.equal(a.message, `${traceback}\n\n(The same error happened in 2 more tests.)`);
+    assert.equal(b.message, 'The same error as T.a (shown there).');
+    assert.equal(c.message, 'The same error as T.a (shown there).');
+    assert.equal(d.message, "'a' != 'b'");
+    assert.deepEqual(b.location, { line: 2 });
+  });
+
   describe('feedback the database can store (cases 40 and 41)', () => {
     const wellFormed = (text: string) =>
       !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);

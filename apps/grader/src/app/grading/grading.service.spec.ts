@@ -79,6 +79,22 @@ describe(GradingService.name, () => {
     assert.equal(row.gradingMs, 2);
   });
 
+  it('runs a program assignment as a program, its cases as the tests', async () => {
+    const cases =
+      '{"compare":"exact","cases":[{"name":"a","stdin":"1\\n","stdout":"2\\n","visible":true}]}';
+    const { submission } = queued({ kind: 'program', moduleName: 'main', testCode: cases });
+
+    await sut.grade({ submissionId: submission.id });
+
+    assert.deepEqual(sandbox.jobs[0], {
+      kind: 'program',
+      code: submission.code,
+      moduleName: 'main',
+      testCode: cases,
+      limits: DEFAULT_LIMITS,
+    });
+  });
+
   it('publishes grading, then graded with the final status', async () => {
     const { submission } = queued();
     sandbox.respondWith(() => ({

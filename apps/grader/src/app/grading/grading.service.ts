@@ -73,6 +73,7 @@ export class GradingService {
 
     const outcome = await this.runSandbox(id, () =>
       this.sandbox.run({
+        ...(assignment.kind === 'program' ? { kind: 'program' as const } : {}),
         code: submission.code,
         moduleName: assignment.moduleName,
         testCode: assignment.testCode,
