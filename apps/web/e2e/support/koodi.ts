@@ -35,6 +35,8 @@ export { expect };
 
 export class StudentPage {
   readonly page: Page;
+  /** The id the last submit() was answered with. */
+  private submitted: string | undefined;
 
   constructor(page: Page) {
     this.page = page;
@@ -90,13 +92,27 @@ export class StudentPage {
     return lines.map((line) => line.replace(/\u200b/g, '')).join('\n');
   }
 
+  /** Submits and remembers which submission the POST made, so verdict() waits for that one. */
   async submit(code?: string): Promise<void> {
     if (code !== undefined) await this.setCode(code);
+    const answer = this.page.waitForResponse(
+      (response) =>
+        response.request().method() === 'POST' &&
+        new URL(response.url()).pathname.endsWith('/submissions'),
+    );
     await this.submitButton.click();
+    const body = (await (await answer).json()) as { id?: unknown };
+    this.submitted = typeof body.id === 'string' ? body.id : undefined;
   }
 
-  /** Waits for the shown submission to reach a final status and answers it. */
+  /**
+   * Waits for the shown submission to reach a final status and answers it. After submit(), the
+   * result must be that submission's: the previous verdict may still be on the page for a moment.
+   */
   async verdict(): Promise<string> {
+    if (this.submitted) {
+      await expect(this.result).toHaveAttribute('data-submission-id', this.submitted);
+    }
     await expect(this.result).toHaveAttribute('data-status', /^(passed|failed|error)$/);
     return (await this.result.getAttribute('data-status')) ?? '';
   }
