@@ -35,7 +35,7 @@ export async function createGrader(
       await app.get(GradingService).giveUp(message.data as GradeSubmissionJob, reason);
     },
   });
-  const app = await NestFactory.createMicroservice(GraderModule.register(config, overrides), {
+  const app = await NestFactory.createMicroservice(GraderModule.register(config, overrides, consumerId), {
     strategy: server,
     // Every line names the consumer, so a fleet's logs can be told apart.
     logger: overrides.logger ?? JsonLogger.create(config.logLevel, { consumer: consumerId }),

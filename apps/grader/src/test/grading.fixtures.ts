@@ -54,6 +54,9 @@ export function testConfig(queue: string, overrides: Partial<GraderConfig> = {})
       DATABASE_URL: databaseUrl(),
       REDIS_URL: redisUrl(),
       GRADING_QUEUE: queue,
+      // Only the specs of the Run lane start one (on a queue of their own).
+      RUN_QUEUE: queue.replace(/^grading:/, 'run:'),
+      RUN_SLOTS: '0',
       GRADER_SLOTS: '2',
       GRADER_ID: `test-${randomUUID().slice(0, 8)}`,
       OPS_PORT: '0',

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAX_LIMITS, type AssignmentLimits } from '@koodi/contracts';
+import { MAX_LIMITS, MAX_STDIN_BYTES, type AssignmentLimits } from '@koodi/contracts';
 import { bwrapArgs } from './bwrap-command';
 import { SandboxCrashError } from './sandbox-crash.error';
 import { SandboxSlot } from './sandbox.slot';
@@ -181,7 +181,7 @@ export class SandboxPool {
 
   private execute(slot: SandboxSlot, { job, resolve, reject }: Waiter): void {
     const limits = effectiveLimits(job.limits);
-    const { payload, codeBytes } = encodePayload(job.code, job.moduleName, job.testCode);
+    const { payload, codeBytes } = encodePayload(job.code, job.moduleName, job.testCode, job.stdin);
     const header: JobHeader = {
       payloadBytes: payload.length,
       codeBytes,
@@ -252,6 +252,10 @@ function effectiveLimits(limits: AssignmentLimits): AssignmentLimits {
 
 function validateJob(job: SandboxJob): void {
   if (typeof job.code !== 'string' || typeof job.testCode !== 'string') throw new TypeError('code and testCode must be strings');
+  // The child writes stdin into one pipe before the code starts: more would block it.
+  if (job.stdin !== undefined && (typeof job.stdin !== 'string' || Buffer.byteLength(job.stdin, 'utf8') > MAX_STDIN_BYTES)) {
+    throw new TypeError(`stdin must be a string of at most ${MAX_STDIN_BYTES} bytes`);
+  }
   if (!MODULE_NAME.test(job.moduleName)) throw new TypeError(`moduleName ${JSON.stringify(job.moduleName)} is not a Python identifier`);
   for (const key of ['cpuSeconds', 'wallSeconds', 'memoryMb', 'outputKb'] as const) {
     const value = job.limits?.[key];

@@ -2,7 +2,7 @@
 
 export interface JobHeader {
   payloadBytes: number;
-  /** The payload's first part, JSON `{ code, moduleName }`; the rest is the tests as UTF-8. */
+  /** The payload's first part, JSON `{ code, moduleName, stdin? }`; the rest is the tests as UTF-8. */
   codeBytes: number;
   limits: {
     cpuSeconds: number;
@@ -42,8 +42,13 @@ export type FrameKind = 'Y' | 'O' | 'R' | 'D';
  * The payload of one job. The submission and the tests are separate parts because the runner
  * forks the student's process before it reads the tests, so they never enter that process.
  */
-export function encodePayload(code: string, moduleName: string, testCode: string): { payload: Buffer; codeBytes: number } {
-  const head = Buffer.from(JSON.stringify({ code, moduleName }), 'utf8');
+export function encodePayload(
+  code: string,
+  moduleName: string,
+  testCode: string,
+  stdin?: string,
+): { payload: Buffer; codeBytes: number } {
+  const head = Buffer.from(JSON.stringify(stdin === undefined ? { code, moduleName } : { code, moduleName, stdin }), 'utf8');
   return { payload: Buffer.concat([head, Buffer.from(testCode, 'utf8')]), codeBytes: head.length };
 }
 

@@ -21,6 +21,9 @@ export interface GraderConfig {
   redisUrl: string;
   gradingQueue: string;
   slots: number;
+  runQueue: string;
+  /** Sandboxes of their own for Runs; 0: this grader takes none. */
+  runSlots: number;
   graderId: string;
   opsHost: string;
   opsPort: number;
@@ -133,6 +136,12 @@ export function loadGraderConfig(env: Env = process.env): GraderConfig {
   const clusterProblem = clusterQueueProblem(redisUrl, gradingQueue);
   if (clusterProblem) problems.push(`GRADING_QUEUE: ${clusterProblem}`);
 
+  const runQueue = read('RUN_QUEUE') ?? fallbackOf('RUN_QUEUE');
+  if (/\s/.test(runQueue)) problems.push('RUN_QUEUE must not contain spaces');
+  if (runQueue === gradingQueue) problems.push('RUN_QUEUE must differ from GRADING_QUEUE');
+  const runClusterProblem = clusterQueueProblem(redisUrl, runQueue);
+  if (runClusterProblem) problems.push(`RUN_QUEUE: ${runClusterProblem}`);
+
   const graderId = read('GRADER_ID') ?? `${hostname()}-${process.pid}`;
   if (/[\s*?[\]]/.test(graderId)) {
     problems.push(
@@ -158,6 +167,8 @@ export function loadGraderConfig(env: Env = process.env): GraderConfig {
     redisUrl,
     gradingQueue,
     slots: integer('GRADER_SLOTS', 1, 256, availableParallelism()),
+    runQueue,
+    runSlots: integer('RUN_SLOTS', 0, 64),
     graderId,
     opsHost: read('OPS_HOST') ?? fallbackOf('OPS_HOST'),
     opsPort: integer('OPS_PORT', 0, 65_535),
