@@ -12,6 +12,7 @@ import { MeModule } from './me/me.module';
 import { Metrics } from './ops/metrics.service';
 import { OpsServer } from './ops/ops-server.service';
 import { Reconciler } from './reconciler/reconciler.service';
+import { RunsModule } from './runs/runs.module';
 import { StreamModule } from './stream/stream.module';
 import { SubmissionsModule } from './submissions/submissions.module';
 
@@ -27,6 +28,7 @@ export class AppModule {
         IdentityModule,
         AssignmentsModule,
         SubmissionsModule,
+        RunsModule,
         StreamModule,
         MeModule,
         HealthModule,

@@ -30,6 +30,9 @@ export interface ApiConfig {
   cookieSecretIsDefault: boolean;
   gradingQueue: string;
   rateLimitSubmissionsPerMinute: number;
+  runQueue: string;
+  rateLimitRunsPerMinute: number;
+  runTimeoutGraceMs: number;
   rateLimitIpPerMinute: number;
   trustProxy: boolean | string;
   logLevel: LogLevel;
@@ -129,6 +132,12 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const clusterProblem = clusterQueueProblem(redisUrl, gradingQueue);
   if (clusterProblem) problems.push(`GRADING_QUEUE: ${clusterProblem}`);
 
+  const runQueue = text('RUN_QUEUE');
+  if (/\s/.test(runQueue)) problems.push('RUN_QUEUE must not contain spaces');
+  if (runQueue === gradingQueue) problems.push('RUN_QUEUE must differ from GRADING_QUEUE');
+  const runClusterProblem = clusterQueueProblem(redisUrl, runQueue);
+  if (runClusterProblem) problems.push(`RUN_QUEUE: ${runClusterProblem}`);
+
   const config: ApiConfig = {
     nodeEnv,
     production,
@@ -143,6 +152,9 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     cookieSecretIsDefault,
     gradingQueue,
     rateLimitSubmissionsPerMinute: int('RATE_LIMIT_SUBMISSIONS_PER_MINUTE', 0, 100_000),
+    runQueue,
+    rateLimitRunsPerMinute: int('RATE_LIMIT_RUNS_PER_MINUTE', 0, 100_000),
+    runTimeoutGraceMs: int('RUN_TIMEOUT_GRACE_MS', 100, 600_000),
     rateLimitIpPerMinute: int('RATE_LIMIT_IP_PER_MINUTE', 0, 10_000_000),
     trustProxy,
     logLevel,
