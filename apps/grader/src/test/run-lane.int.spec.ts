@@ -53,8 +53,11 @@ describe(RunLaneServer.name, () => {
   it('gives the program its stdin and shows what it printed, with no samples at all', async () => {
     const result = await run(job({ code: 'name = input()\nprint(f"Hello, {name}!")\n', testCode: '', stdin: 'Ada\n' }));
 
+    assert.equal(result.verdict, 'passed');
     assert.equal(result.feedback.output, 'Hello, Ada!\n');
     assert.equal(result.feedback.tests.length, 0);
+    const broken = await run(job({ code: 'print("one"\n', testCode: '' }));
+    assert.equal(broken.verdict, 'syntax_error');
   });
 
   it('runs while every grading slot is busy with a backlog of graded jobs', async () => {

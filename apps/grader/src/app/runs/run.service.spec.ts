@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Logger } from '@nestjs/common';
 import { DEFAULT_LIMITS, MAX_LIMITS, type RunCodeJob } from '@koodi/contracts';
 import { feedbackFor, SandboxCrashFake, SandboxFake } from '../sandbox/sandbox.mock';
-import { RunExpiredError, RunService } from './run.service';
+import { NO_SAMPLES_SUMMARY, RunExpiredError, RunService } from './run.service';
 
 Logger.overrideLogger(false);
 
@@ -38,6 +38,22 @@ describe(RunService.name, () => {
     await sut.run(job({ stdin: 'Ada\n' }));
 
     assert.equal(sandbox.jobs[0]?.stdin, 'Ada\n');
+  });
+
+  it('says the code ran when the assignment has no samples (the sandbox finds no test to run)', async () => {
+    sandbox.respondWith(() => ({ verdict: 'internal_error', feedback: { ...feedbackFor('internal_error'), output: 'hi\n' }, durationMs: 4 }));
+
+    const result = await sut.run(job({ testCode: '' }));
+
+    assert.equal(result.verdict, 'passed');
+    assert.equal(result.feedback.summary, NO_SAMPLES_SUMMARY);
+    assert.equal(result.feedback.output, 'hi\n');
+  });
+
+  it('keeps a syntax error a syntax error when there are no samples', async () => {
+    sandbox.respondWith(() => ({ verdict: 'syntax_error', feedback: feedbackFor('syntax_error'), durationMs: 4 }));
+
+    assert.equal((await sut.run(job({ testCode: '' }))).verdict, 'syntax_error');
   });
 
   it('holds the limits of a job to what any assignment may ask for', async () => {
