@@ -5,12 +5,21 @@ import { DEFAULT_LIMITS, RUN_CODE, type RunCodeJob, type RunResult } from '@kood
 import { RedisListClient } from '@koodi/queue';
 import { createGrader, type Grader } from '../app/grader.app';
 import { RunLaneServer } from '../app/runs/run-lane.server';
-import { FAILING, GradingFixtures, HELLO_TESTS, PASSING, sleepingThenPassing, testConfig, uniqueQueue } from './grading.fixtures';
+import {
+  FAILING,
+  GradingFixtures,
+  HELLO_TESTS,
+  PASSING,
+  runQueueOf,
+  sleepingThenPassing,
+  testConfig,
+  uniqueQueue,
+} from './grading.fixtures';
 
 /** The Run lane of a real grader: its own queue, request-response, the real sandbox. */
 describe(RunLaneServer.name, () => {
   const queue = uniqueQueue('runs');
-  const runQueue = queue.replace(/^grading:/, 'run:');
+  const runQueue = runQueueOf(queue);
   let fixtures: GradingFixtures;
   let grader: Grader;
   let client: RedisListClient;
