@@ -143,6 +143,9 @@ export class GraderModule {
                       bwrapPath: config.sandboxBwrap,
                       pythonPath: config.sandboxPython,
                       logger: new Logger('RunSandboxPool'),
+                      // Pinned, a Run would share its CPU with the grading slot pinned there and
+                      // wait behind a busy one; unpinned it takes whichever CPU is free first.
+                      pinCpus: false,
                     }))),
           inject: [SANDBOX],
         },
