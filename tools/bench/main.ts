@@ -375,7 +375,9 @@ async function queuedCount(databaseUrl: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query("SELECT count(*)::int AS n FROM submissions WHERE status = 'queued'");
+    const { rows } = await client.query(
+      "SELECT count(*)::int AS n FROM submissions WHERE status = 'queued'",
+    );
     return rows[0].n as number;
   } finally {
     await client.end();
@@ -387,7 +389,12 @@ async function queuedCount(databaseUrl: string): Promise<number> {
  * samples, each from a student under their per-minute Run limit. With a database, the graded
  * submissions waiting before and after are counted too.
  */
-async function runLatency(baseUrl: string, runUrl: string, code: string, databaseUrl: string | null) {
+async function runLatency(
+  baseUrl: string,
+  runUrl: string,
+  code: string,
+  databaseUrl: string | null,
+) {
   const students = await createStudents(baseUrl, Math.ceil(RUN_SAMPLES / 20), 4);
   const waitingBefore = databaseUrl ? await queuedCount(databaseUrl) : null;
   const latencies: number[] = [];
@@ -405,7 +412,8 @@ async function runLatency(baseUrl: string, runUrl: string, code: string, databas
             body: JSON.stringify({ code }),
           });
           const body = (await response.json()) as { status?: string };
-          if (response.status !== 200 || body.status !== 'passed') throw new Error(`run answered ${response.status}`);
+          if (response.status !== 200 || body.status !== 'passed')
+            throw new Error(`run answered ${response.status}`);
           latencies.push(performance.now() - started);
         } catch {
           failures += 1;
@@ -426,7 +434,9 @@ async function runLatency(baseUrl: string, runUrl: string, code: string, databas
   };
   log(
     `${result.samples} runs: p50 ${formatMs(result.p50)} ms, p99 ${formatMs(result.p99)} ms, ${failures} failures` +
-      (waitingBefore === null ? '' : `; graded submissions waiting: ${waitingBefore} before, ${waitingAfter} after`),
+      (waitingBefore === null
+        ? ''
+        : `; graded submissions waiting: ${waitingBefore} before, ${waitingAfter} after`),
   );
   return result;
 }
@@ -524,7 +534,13 @@ function report(results: ScenarioResult[], extra: Record<string, unknown>) {
     String(dedupe.samples - dedupe.finalInResponse),
   ]);
 
-  type RunFigures = { samples: number; failures: number; waitingBefore: number | null; p50: number; p99: number };
+  type RunFigures = {
+    samples: number;
+    failures: number;
+    waitingBefore: number | null;
+    p50: number;
+    p99: number;
+  };
   for (const [label, figures] of [
     ['Run, 20/s, empty queue', extra.runIdle],
     ['Run, 20/s, graded backlog', extra.runWithBacklog],

@@ -14,7 +14,9 @@ test.describe('running code against the samples', () => {
     const result = page.getByTestId('run-result');
     await expect(result).toHaveAttribute('data-status', 'failed');
     await expect(result).toContainText('0 of 1 sample tests passed.');
-    await expect(page.locator('[data-testid="run-test"][data-outcome="failed"]')).toContainText("'Hi' != 'Hello'");
+    await expect(page.locator('[data-testid="run-test"][data-outcome="failed"]')).toContainText(
+      "'Hi' != 'Hello'",
+    );
     await expect(page.getByTestId('run-output')).toContainText('trying');
 
     // The keyboard shortcut, with the code fixed.
@@ -63,7 +65,10 @@ test.describe('history that keeps the code', () => {
     await expect(page.getByTestId('history').getByRole('listitem')).toHaveCount(2);
 
     // The older (failed) one, from the history.
-    await page.getByTestId('history').getByRole('button', { name: /^Show result/ }).click();
+    await page
+      .getByTestId('history')
+      .getByRole('button', { name: /^Show result/ })
+      .click();
     await expect(student.result).toHaveAttribute('data-status', 'failed');
     await expect(page.getByTestId('submitted-code-text')).toHaveText(wrong.replace(/\n$/, ''));
 

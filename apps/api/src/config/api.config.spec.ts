@@ -67,12 +67,18 @@ describe(loadApiConfig.name, () => {
   });
 
   it('wants the Run lane on a list of its own, hash-tagged on a cluster', () => {
-    assert.throws(() => sut({ ...valid, GRADING_QUEUE: 'q', RUN_QUEUE: 'q' }), /RUN_QUEUE must differ from GRADING_QUEUE/);
+    assert.throws(
+      () => sut({ ...valid, GRADING_QUEUE: 'q', RUN_QUEUE: 'q' }),
+      /RUN_QUEUE must differ from GRADING_QUEUE/,
+    );
     assert.throws(
       () => sut({ ...valid, REDIS_URL: 'redis+cluster://10.0.0.1:6379', RUN_QUEUE: 'run:queue' }),
       /RUN_QUEUE: queue "run:queue" needs a hash tag/,
     );
-    assert.throws(() => sut({ ...valid, RATE_LIMIT_RUNS_PER_MINUTE: '-1' }), /RATE_LIMIT_RUNS_PER_MINUTE must be an integer/);
+    assert.throws(
+      () => sut({ ...valid, RATE_LIMIT_RUNS_PER_MINUTE: '-1' }),
+      /RATE_LIMIT_RUNS_PER_MINUTE must be an integer/,
+    );
   });
 
   it('requires a strong COOKIE_SECRET in production', () => {

@@ -13,12 +13,19 @@ export function parseRunInput(body: unknown): RunInput {
   const code = parseCode(body);
   const stdin = (body as { stdin?: unknown }).stdin;
   if (typeof stdin === 'string' && Buffer.byteLength(stdin, 'utf8') > MAX_STDIN_BYTES) {
-    throw new ApiError(413, 'stdin_too_large', `The input is larger than ${MAX_STDIN_BYTES / 1024} KB.`);
+    throw new ApiError(
+      413,
+      'stdin_too_large',
+      `The input is larger than ${MAX_STDIN_BYTES / 1024} KB.`,
+    );
   }
   const parsed = runCodeRequestSchema.safeParse(body);
   if (!parsed.success) {
     const message = parsed.error.issues[0]?.message ?? 'invalid stdin';
-    throw ApiError.badRequest('invalid_run', `${message.charAt(0).toUpperCase()}${message.slice(1)}.`);
+    throw ApiError.badRequest(
+      'invalid_run',
+      `${message.charAt(0).toUpperCase()}${message.slice(1)}.`,
+    );
   }
   return { code, stdin: parsed.data.stdin ?? '' };
 }

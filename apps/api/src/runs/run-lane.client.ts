@@ -37,7 +37,9 @@ export class RunLane implements RunLanePort, OnModuleDestroy {
   }
 
   run(job: RunCodeJob, timeoutMs: number): Promise<RunResult> {
-    return lastValueFrom(this.client.send<RunResult, RunCodeJob>(RUN_CODE, job).pipe(timeout(timeoutMs)));
+    return lastValueFrom(
+      this.client.send<RunResult, RunCodeJob>(RUN_CODE, job).pipe(timeout(timeoutMs)),
+    );
   }
 
   hasConsumers(now = Date.now()): Promise<boolean> {

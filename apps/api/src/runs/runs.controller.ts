@@ -14,7 +14,9 @@ export class RunsController {
   @Post('assignments/:idOrSlug/runs')
   @HttpCode(200)
   @Header('cache-control', 'private, no-store')
-  @ApiOperation({ summary: 'Run code against the visible samples: no submission, no points, no history' })
+  @ApiOperation({
+    summary: 'Run code against the visible samples: no submission, no points, no history',
+  })
   @ApiBody({
     schema: {
       type: 'object',
@@ -25,13 +27,20 @@ export class RunsController {
       },
     },
   })
-  @ApiResponse({ status: 200, description: 'RunView: status, summary, per-test results, output, durationMs' })
+  @ApiResponse({
+    status: 200,
+    description: 'RunView: status, summary, per-test results, output, durationMs',
+  })
   @ApiResponse({ status: 400, description: 'Invalid body' })
   @ApiResponse({ status: 404, description: 'Unknown assignment' })
   @ApiResponse({ status: 413, description: 'Code or stdin over 64 KB' })
   @ApiResponse({ status: 429, description: 'Rate limited; see Retry-After' })
   @ApiResponse({ status: 503, description: 'No grader answered in time; see Retry-After' })
-  run(@Param('idOrSlug') idOrSlug: string, @Body() body: unknown, @CurrentIdentity() identity: Identity) {
+  run(
+    @Param('idOrSlug') idOrSlug: string,
+    @Body() body: unknown,
+    @CurrentIdentity() identity: Identity,
+  ) {
     return this.runs.run(identity, idOrSlug, parseRunInput(body));
   }
 }

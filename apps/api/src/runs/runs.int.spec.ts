@@ -5,7 +5,9 @@ import type { AssignmentEntity } from '@koodi/db';
 import { createAssignment, startTestApi, Student, type TestApi } from '../testing/api-harness';
 import { passedRun, RunLaneStandIn } from '../testing/run-lane.stand-in';
 
-type ErrorBody = { error: { code: string; message: string; details?: { retryAfterSeconds?: number } } };
+type ErrorBody = {
+  error: { code: string; message: string; details?: { retryAfterSeconds?: number } };
+};
 
 const countSubmissions = async (api: TestApi): Promise<number> =>
   Number((await api.dataSource.query('SELECT count(*)::int AS n FROM submissions'))[0].n);
@@ -24,13 +26,18 @@ describe('runs over HTTP', () => {
     let lane: RunLaneStandIn;
 
     before(async () => {
-      lane = await RunLaneStandIn.start(api.config, (job) => passedRun(`read ${JSON.stringify(job.stdin)}\n`));
+      lane = await RunLaneStandIn.start(api.config, (job) =>
+        passedRun(`read ${JSON.stringify(job.stdin)}\n`),
+      );
     });
     after(() => lane.close());
 
     it('answers 200 with the result in the same request, the samples and stdin sent to the lane', async () => {
       const student = new Student(api.url);
-      const { status, body, response } = await student.run(assignment.slug, { code: 'x = 1\n', stdin: 'Ada\n' });
+      const { status, body, response } = await student.run(assignment.slug, {
+        code: 'x = 1\n',
+        stdin: 'Ada\n',
+      });
 
       assert.equal(status, 200);
       assert.equal(response.headers.get('cache-control'), 'private, no-store');
@@ -60,13 +67,16 @@ describe('runs over HTTP', () => {
       assert.equal((await student.run(assignment.id, { code: 'x = 2\n' })).status, 200);
 
       assert.equal(await countSubmissions(api), before);
-      const history = await student.json<SubmissionHistoryItem[]>(`/api/assignments/${assignment.id}/submissions`);
+      const history = await student.json<SubmissionHistoryItem[]>(
+        `/api/assignments/${assignment.id}/submissions`,
+      );
       assert.deepEqual(history.body, []);
     });
 
     it('limits runs per student with a limit of their own: 429 with Retry-After', async () => {
       const student = new Student(api.url);
-      for (let i = 0; i < 4; i++) assert.equal((await student.run(assignment.id, { code: `x = ${i}\n` })).status, 200);
+      for (let i = 0; i < 4; i++)
+        assert.equal((await student.run(assignment.id, { code: `x = ${i}\n` })).status, 200);
 
       const { status, body, response } = await student.run(assignment.id, { code: 'x = 5\n' });
       assert.equal(status, 429);
@@ -75,7 +85,10 @@ describe('runs over HTTP', () => {
       // Submissions count against their own limit, not this one.
       assert.equal((await student.submit(assignment.id, { code: 'x = 6\n' })).status, 202);
       // Another student is not held back.
-      assert.equal((await new Student(api.url).run(assignment.id, { code: 'x = 1\n' })).status, 200);
+      assert.equal(
+        (await new Student(api.url).run(assignment.id, { code: 'x = 1\n' })).status,
+        200,
+      );
     });
 
     for (const [label, body, status, code] of [
@@ -83,7 +96,12 @@ describe('runs over HTTP', () => {
       ['stdin that is not a string', { code: 'x = 1', stdin: 7 }, 400, 'invalid_run'],
       ['a NUL in stdin', { code: 'x = 1', stdin: 'a\u0000' }, 400, 'invalid_run'],
       ['code over 64 KB', { code: 'x'.repeat(64 * 1024 + 1) }, 413, 'code_too_large'],
-      ['stdin over 64 KB', { code: 'x = 1', stdin: 'x'.repeat(64 * 1024 + 1) }, 413, 'stdin_too_large'],
+      [
+        'stdin over 64 KB',
+        { code: 'x = 1', stdin: 'x'.repeat(64 * 1024 + 1) },
+        413,
+        'stdin_too_large',
+      ],
     ] as const) {
       it(`answers ${status} for ${label}, running nothing`, async () => {
         const ran = lane.jobs.length;
@@ -104,7 +122,9 @@ describe('runs over HTTP', () => {
     // Past the second for which the replica believes the last lookup of the lane's consumers.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     const started = Date.now();
-    const { status, body, response } = await new Student(api.url).run(assignment.id, { code: 'x = 1\n' });
+    const { status, body, response } = await new Student(api.url).run(assignment.id, {
+      code: 'x = 1\n',
+    });
 
     assert.equal(status, 503);
     assert.equal((body as ErrorBody).error.code, 'run_unavailable');

@@ -93,7 +93,9 @@ export function toRunView({ verdict, feedback, durationMs }: RunResult): RunView
 }
 
 function describe(error: unknown): string {
-  if (error instanceof Error) return error.name === 'TimeoutError' ? 'no answer in time' : error.message;
-  if (typeof error === 'object' && error !== null && 'message' in error) return String(error.message);
+  if (error instanceof Error)
+    return error.name === 'TimeoutError' ? 'no answer in time' : error.message;
+  if (typeof error === 'object' && error !== null && 'message' in error)
+    return String(error.message);
   return String(error);
 }

@@ -214,7 +214,11 @@ describe(SubmissionsService.name, () => {
     const got = await sut.get('u1', mine.id);
     assert.deepEqual(got, { ...mine, code: 'x = 1  # mine' });
     assert.equal('code' in mine, false, 'the POST answer carries no code');
-    assert.equal('code' in (await sut.view(repository.rows.get(mine.id)!)), false, 'nor does the view the stream sends');
+    assert.equal(
+      'code' in (await sut.view(repository.rows.get(mine.id)!)),
+      false,
+      'nor does the view the stream sends',
+    );
   });
 
   it('maps a row to its view without side effects', async () => {

@@ -16,7 +16,10 @@ import { type ApiConfig, loadApiConfig } from '../config/api.config';
 import { DATA_SOURCE } from '../infra/infra.providers';
 
 /** Test environment: real Postgres and Redis from DATABASE_URL / REDIS_URL, a queue of our own. */
-export function testConfig(overrides: Partial<ApiConfig> = {}, env: NodeJS.ProcessEnv = {}): ApiConfig {
+export function testConfig(
+  overrides: Partial<ApiConfig> = {},
+  env: NodeJS.ProcessEnv = {},
+): ApiConfig {
   return {
     ...loadApiConfig({
       DATABASE_URL: process.env['DATABASE_URL'],
@@ -49,7 +52,10 @@ export interface TestApi {
 }
 
 /** Boots the whole API in this process on a random port. */
-export async function startTestApi(overrides: Partial<ApiConfig> = {}, env: NodeJS.ProcessEnv = {}): Promise<TestApi> {
+export async function startTestApi(
+  overrides: Partial<ApiConfig> = {},
+  env: NodeJS.ProcessEnv = {},
+): Promise<TestApi> {
   const config = testConfig(overrides, env);
   const app = await createApiApp(config);
   try {
@@ -76,7 +82,13 @@ export async function startTestApi(overrides: Partial<ApiConfig> = {}, env: Node
     async close() {
       await app.close();
       const queue = config.gradingQueue;
-      await redis.del(queue, `${queue}:dead`, `${queue}:attempts`, `${queue}:consumers`, `${queue}:reconciler:lock`);
+      await redis.del(
+        queue,
+        `${queue}:dead`,
+        `${queue}:attempts`,
+        `${queue}:consumers`,
+        `${queue}:reconciler:lock`,
+      );
       const runs = config.runQueue;
       await redis.del(runs, `${runs}:dead`, `${runs}:attempts`, `${runs}:consumers`);
       await redis.quit();
@@ -101,14 +113,19 @@ export function assignmentContent(overrides: Partial<AssignmentContent> = {}): A
   };
 }
 
-export async function createAssignment(api: TestApi, overrides: Partial<AssignmentContent> = {}): Promise<AssignmentEntity> {
+export async function createAssignment(
+  api: TestApi,
+  overrides: Partial<AssignmentContent> = {},
+): Promise<AssignmentEntity> {
   const content = assignmentContent(overrides);
   await api.assignments.upsertBySlug(content);
   const assignment = (await api.assignments.findByIdOrSlug(content.slug))!;
   // As content sync does: purge, then wait until this replica's in-process copy is gone too.
   await purgeAssignmentCache(api.redis);
   await eventually(async () => {
-    const list = (await (await fetch(`${api.url}/api/assignments`)).json()) as Array<{ id: string }>;
+    const list = (await (await fetch(`${api.url}/api/assignments`)).json()) as Array<{
+      id: string;
+    }>;
     return list.some((item) => item.id === assignment.id) ? true : undefined;
   });
   return assignment;
@@ -119,20 +136,35 @@ export const sha256 = (text: string) => createHash('sha256').update(text).digest
 export function feedbackOf(verdict: Verdict): Feedback {
   return {
     summary: verdict === 'passed' ? 'All 1 tests passed.' : '1 of 1 tests failed.',
-    tests: [{ name: 'test_hello', outcome: verdict === 'passed' ? 'passed' : 'failed', message: '' }],
+    tests: [
+      { name: 'test_hello', outcome: verdict === 'passed' ? 'passed' : 'failed', message: '' },
+    ],
     output: '',
     outputTruncated: false,
   };
 }
 
 /** What the grader does after grading: commit, then announce every changed row. */
-export async function simulateVerdict(api: TestApi, submissionId: string, verdict: Verdict): Promise<void> {
+export async function simulateVerdict(
+  api: TestApi,
+  submissionId: string,
+  verdict: Verdict,
+): Promise<void> {
   await api.submissions.claimForGrading(submissionId);
-  const changed = await api.submissions.commitVerdict(submissionId, { verdict, feedback: feedbackOf(verdict), gradingMs: 4 });
+  const changed = await api.submissions.commitVerdict(submissionId, {
+    verdict,
+    feedback: feedbackOf(verdict),
+    gradingMs: 4,
+  });
   for (const row of changed) {
     await api.redis.publish(
       SUBMISSION_EVENTS_CHANNEL,
-      JSON.stringify({ event: 'submission.graded', submissionId: row.id, userId: row.userId, status: row.status }),
+      JSON.stringify({
+        event: 'submission.graded',
+        submissionId: row.id,
+        userId: row.userId,
+        status: row.status,
+      }),
     );
   }
 }
@@ -163,7 +195,10 @@ export class Student {
     return response;
   }
 
-  async json<T = unknown>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T; response: Response }> {
+  async json<T = unknown>(
+    path: string,
+    init: RequestInit = {},
+  ): Promise<{ status: number; body: T; response: Response }> {
     const response = await this.request(path, init);
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : null) as T, response };
@@ -186,7 +221,11 @@ export class Student {
   }
 
   async me(): Promise<{ userId: string; points: number; solved: string[]; next: string | null }> {
-    return (await this.json<{ userId: string; points: number; solved: string[]; next: string | null }>('/api/me')).body;
+    return (
+      await this.json<{ userId: string; points: number; solved: string[]; next: string | null }>(
+        '/api/me',
+      )
+    ).body;
   }
 }
 

@@ -75,7 +75,11 @@ class GraderResources implements OnModuleInit, OnApplicationShutdown {
 @Module({})
 export class GraderModule {
   /** `consumerId` names this process on both queues (graded jobs and runs). */
-  static register(config: GraderConfig, overrides: GraderOverrides = {}, consumerId = config.graderId): DynamicModule {
+  static register(
+    config: GraderConfig,
+    overrides: GraderOverrides = {},
+    consumerId = config.graderId,
+  ): DynamicModule {
     return {
       module: GraderModule,
       controllers: [GradingHandler],
@@ -112,7 +116,12 @@ export class GraderModule {
         {
           provide: REDIS_PUBLISHER,
           // Few retries per command: an event that cannot go out should not hold a slot for long.
-          useFactory: () => createRedis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }, `grader-events-${config.graderId}`),
+          useFactory: () =>
+            createRedis(
+              config.redisUrl,
+              { lazyConnect: false, maxRetriesPerRequest: 2 },
+              `grader-events-${config.graderId}`,
+            ),
         },
         {
           provide: SubmissionEventsPublisher,

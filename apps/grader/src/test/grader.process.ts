@@ -13,7 +13,10 @@ export interface GraderProcess {
 }
 
 /** Starts `node dist/main.js` as its own process and resolves once it is taking jobs. */
-export async function startGraderProcess(env: Record<string, string>, startTimeoutMs = 20_000): Promise<GraderProcess> {
+export async function startGraderProcess(
+  env: Record<string, string>,
+  startTimeoutMs = 20_000,
+): Promise<GraderProcess> {
   const child = spawn(process.execPath, [MAIN], {
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',

@@ -1,7 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
-import { GRADE_SUBMISSION, isFinalStatus, type AssignmentLimits, type GradeSubmissionJob } from '@koodi/contracts';
+import {
+  GRADE_SUBMISSION,
+  isFinalStatus,
+  type AssignmentLimits,
+  type GradeSubmissionJob,
+} from '@koodi/contracts';
 import {
   AssignmentRepository,
   createDataSource,
@@ -98,7 +103,11 @@ export class GradingFixtures {
 
   /** `url` defaults to the test run's Redis; a `redis+cluster://` URL works as well. */
   static async open(queue: string, url = redisUrl()): Promise<GradingFixtures> {
-    const dataSource = await createDataSource({ url: databaseUrl(), poolSize: 3, applicationName: 'grader-tests' }).initialize();
+    const dataSource = await createDataSource({
+      url: databaseUrl(),
+      poolSize: 3,
+      applicationName: 'grader-tests',
+    }).initialize();
     return new GradingFixtures(dataSource, queue, url);
   }
 
@@ -113,7 +122,10 @@ export class GradingFixtures {
     await this.dataSource.destroy();
   }
 
-  async assignment(testCode = HELLO_TESTS, limits: Partial<AssignmentLimits> = {}): Promise<AssignmentEntity> {
+  async assignment(
+    testCode = HELLO_TESTS,
+    limits: Partial<AssignmentLimits> = {},
+  ): Promise<AssignmentEntity> {
     const slug = `grader-test-${randomUUID().slice(0, 8)}`;
     await this.assignments.upsertBySlug({
       slug,
@@ -156,13 +168,19 @@ export class GradingFixtures {
       const row = (await this.submissions.findById(id))!;
       if (isFinalStatus(row.status)) return row;
       if (Date.now() > deadline) {
-        throw new Error(`submission ${id} still ${row.status} after ${timeoutMs} ms (attempts ${row.attempts})`);
+        throw new Error(
+          `submission ${id} still ${row.status} after ${timeoutMs} ms (attempts ${row.attempts})`,
+        );
       }
       await sleep(50);
     }
   }
 
-  async waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  async waitFor(
+    condition: () => Promise<boolean>,
+    what: string,
+    timeoutMs = 30_000,
+  ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!(await condition())) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -174,11 +192,16 @@ export class GradingFixtures {
    * Waits until the queue holds exactly `expected` (an ack lands just after the verdict commit),
    * then returns what it holds, so a caller's assertion reports the actual lengths on a timeout.
    */
-  async settledQueue(expected: { queued: number; processing: number; dead: number }, timeoutMs = 10_000) {
+  async settledQueue(
+    expected: { queued: number; processing: number; dead: number },
+    timeoutMs = 10_000,
+  ) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const lengths = await this.queueLengths();
-      const same = (Object.keys(expected) as (keyof typeof expected)[]).every((k) => lengths[k] === expected[k]);
+      const same = (Object.keys(expected) as (keyof typeof expected)[]).every(
+        (k) => lengths[k] === expected[k],
+      );
       if (same || Date.now() > deadline) return lengths;
       await sleep(25);
     }

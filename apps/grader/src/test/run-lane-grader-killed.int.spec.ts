@@ -5,7 +5,14 @@ import { DEFAULT_LIMITS, RUN_CODE, type RunCodeJob, type RunResult } from '@kood
 import { createRedis, QueueInspector, RedisListClient, type RedisClient } from '@koodi/queue';
 import { createGrader, type Grader } from '../app/grader.app';
 import { SandboxFake } from '../app/sandbox/sandbox.mock';
-import { GradingFixtures, HELLO_TESTS, redisUrl, runQueueOf, testConfig, uniqueQueue } from './grading.fixtures';
+import {
+  GradingFixtures,
+  HELLO_TESTS,
+  redisUrl,
+  runQueueOf,
+  testConfig,
+  uniqueQueue,
+} from './grading.fixtures';
 import { killGraderProcess, startGraderProcess, type GraderProcess } from './grader.process';
 
 /** A Run's grader SIGKILLed mid-run: the caller's wait ends, and nobody runs it again. */
@@ -34,7 +41,12 @@ describe('the Run lane when a grader is SIGKILLed mid-run', () => {
   });
 
   it('rejects the caller at its timeout, and the run handed to the next grader is not run again', async () => {
-    victim = await startGraderProcess({ GRADING_QUEUE: queue, RUN_QUEUE: runQueue, RUN_SLOTS: '1', HEARTBEAT_TTL_MS: '1000' });
+    victim = await startGraderProcess({
+      GRADING_QUEUE: queue,
+      RUN_QUEUE: runQueue,
+      RUN_SLOTS: '1',
+      HEARTBEAT_TTL_MS: '1000',
+    });
     const sandbox = new SandboxFake();
 
     const job: RunCodeJob = {
@@ -59,11 +71,14 @@ describe('the Run lane when a grader is SIGKILLed mid-run', () => {
     assert.ok(Date.now() - started < 3_000, 'the caller waited no longer than its timeout');
 
     // Another grader reaps the dead one's run back and takes it: past its deadline, not run.
-    survivor = await createGrader(testConfig(queue, { runSlots: 1, heartbeatTtlMs: 1_000 }), { sandbox });
+    survivor = await createGrader(testConfig(queue, { runSlots: 1, heartbeatTtlMs: 1_000 }), {
+      sandbox,
+    });
     await survivor.app.listen();
     await fixtures.waitFor(
       async () =>
-        (await redis.llen(runQueue)) === 0 && Object.values(await inspector.inFlight()).every((n) => n === 0),
+        (await redis.llen(runQueue)) === 0 &&
+        Object.values(await inspector.inFlight()).every((n) => n === 0),
       'the run to leave the lane',
       15_000,
     );

@@ -33,13 +33,18 @@ describe(RunLaneServer.name, () => {
     deadline: Date.now() + 10_000,
     ...overrides,
   });
-  const run = (data: RunCodeJob) => lastValueFrom(client.send<RunResult, RunCodeJob>(RUN_CODE, data));
+  const run = (data: RunCodeJob) =>
+    lastValueFrom(client.send<RunResult, RunCodeJob>(RUN_CODE, data));
 
   before(async () => {
     fixtures = await GradingFixtures.open(queue);
     grader = await createGrader(testConfig(queue, { runSlots: 1 }));
     await grader.app.listen();
-    client = new RedisListClient({ redisUrl: process.env.REDIS_URL ?? '', queue: runQueue, sendTimeoutMs: 10_000 });
+    client = new RedisListClient({
+      redisUrl: process.env.REDIS_URL ?? '',
+      queue: runQueue,
+      sendTimeoutMs: 10_000,
+    });
     await client.connect();
   });
 
@@ -54,13 +59,18 @@ describe(RunLaneServer.name, () => {
     const failed = await run(job({ code: FAILING }));
 
     assert.equal(passed.verdict, 'passed');
-    assert.deepEqual(passed.feedback.tests.map((t) => [t.name, t.outcome]), [['HelloTests.test_returns_hello', 'passed']]);
+    assert.deepEqual(
+      passed.feedback.tests.map((t) => [t.name, t.outcome]),
+      [['HelloTests.test_returns_hello', 'passed']],
+    );
     assert.equal(failed.verdict, 'tests_failed');
     assert.match(failed.feedback.tests[0]?.message ?? '', /Goodbye/);
   });
 
   it('gives the program its stdin and shows what it printed, with no samples at all', async () => {
-    const result = await run(job({ code: 'name = input()\nprint(f"Hello, {name}!")\n', testCode: '', stdin: 'Ada\n' }));
+    const result = await run(
+      job({ code: 'name = input()\nprint(f"Hello, {name}!")\n', testCode: '', stdin: 'Ada\n' }),
+    );
 
     assert.equal(result.verdict, 'passed');
     assert.equal(result.feedback.output, 'Hello, Ada!\n');
@@ -91,7 +101,10 @@ describe(RunLaneServer.name, () => {
   });
 
   it('answers a run past its deadline with an error instead of running it', async () => {
-    await assert.rejects(run(job({ deadline: Date.now() - 1 })), { name: 'RunExpiredError', message: /past its deadline/ });
+    await assert.rejects(run(job({ deadline: Date.now() - 1 })), {
+      name: 'RunExpiredError',
+      message: /past its deadline/,
+    });
   });
 
   it('writes nothing to the submissions table', async () => {

@@ -29,8 +29,13 @@ export interface ApiClient {
   history(assignmentId: string): Promise<SubmissionHistoryItem[]>;
 }
 
-export function createApiClient(fetchImpl: FetchLike = (input, init) => fetch(input, init)): ApiClient {
-  async function request<T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
+export function createApiClient(
+  fetchImpl: FetchLike = (input, init) => fetch(input, init),
+): ApiClient {
+  async function request<T>(
+    path: string,
+    init: RequestInit = {},
+  ): Promise<{ status: number; body: T }> {
     let response: Response;
     try {
       response = await fetchImpl(path, {
@@ -53,7 +58,8 @@ export function createApiClient(fetchImpl: FetchLike = (input, init) => fetch(in
   return {
     me: async () => (await request<MeResponse>(apiRoutes.me())).body,
     assignments: async () => (await request<AssignmentSummary[]>(apiRoutes.assignments())).body,
-    assignment: async (idOrSlug) => (await request<AssignmentDetail>(apiRoutes.assignment(idOrSlug))).body,
+    assignment: async (idOrSlug) =>
+      (await request<AssignmentDetail>(apiRoutes.assignment(idOrSlug))).body,
     submit: async (assignmentId, code) => {
       const { status, body } = await request<SubmissionView>(apiRoutes.submissions(assignmentId), {
         method: 'POST',
@@ -97,6 +103,12 @@ function toApiError(response: Response, body: unknown): ApiError {
   });
 }
 
-function isErrorBody(body: unknown): body is { error: { code?: string; message?: string; details?: unknown } } {
-  return typeof body === 'object' && body !== null && typeof (body as { error?: unknown }).error === 'object';
+function isErrorBody(
+  body: unknown,
+): body is { error: { code?: string; message?: string; details?: unknown } } {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as { error?: unknown }).error === 'object'
+  );
 }

@@ -53,11 +53,17 @@ const errorLineField = StateField.define<DecorationSet>({
 
 // Colours come from CSS variables so the same highlighting serves the light and the dark theme.
 const highlightStyle = HighlightStyle.define([
-  { tag: [tags.keyword, tags.controlKeyword, tags.definitionKeyword, tags.moduleKeyword], color: 'var(--code-keyword)' },
+  {
+    tag: [tags.keyword, tags.controlKeyword, tags.definitionKeyword, tags.moduleKeyword],
+    color: 'var(--code-keyword)',
+  },
   { tag: [tags.string, tags.special(tags.string)], color: 'var(--code-string)' },
   { tag: [tags.number, tags.bool, tags.null], color: 'var(--code-number)' },
   { tag: tags.comment, color: 'var(--code-comment)', fontStyle: 'italic' },
-  { tag: [tags.function(tags.definition(tags.variableName)), tags.function(tags.variableName)], color: 'var(--code-function)' },
+  {
+    tag: [tags.function(tags.definition(tags.variableName)), tags.function(tags.variableName)],
+    color: 'var(--code-function)',
+  },
   { tag: [tags.className, tags.definition(tags.className)], color: 'var(--code-class)' },
   { tag: [tags.operator, tags.punctuation], color: 'var(--code-operator)' },
   { tag: tags.self, color: 'var(--code-keyword)' },
@@ -88,15 +94,25 @@ const editorTheme = EditorView.theme({
   '.cm-activeLineGutter': { backgroundColor: 'var(--code-active-line)', color: 'var(--color-fg)' },
   '&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground, .cm-content ::selection':
     { backgroundColor: 'var(--code-selection)' },
-  '&.cm-focused .cm-matchingBracket': { backgroundColor: 'var(--code-selection)', outline: '1px solid var(--color-muted)' },
-  '.cm-line.cm-error-line, .cm-activeLine.cm-error-line': { backgroundColor: 'var(--code-error-line)' },
-  '.cm-tooltip': { backgroundColor: 'var(--color-surface)', color: 'var(--color-fg)', border: '1px solid var(--color-line)' },
+  '&.cm-focused .cm-matchingBracket': {
+    backgroundColor: 'var(--code-selection)',
+    outline: '1px solid var(--color-muted)',
+  },
+  '.cm-line.cm-error-line, .cm-activeLine.cm-error-line': {
+    backgroundColor: 'var(--code-error-line)',
+  },
+  '.cm-tooltip': {
+    backgroundColor: 'var(--color-surface)',
+    color: 'var(--color-fg)',
+    border: '1px solid var(--color-line)',
+  },
   '.cm-panels': { backgroundColor: 'var(--color-sunken)', color: 'var(--color-fg)' },
 });
 
 export function createCodeEditor(options: CodeEditorOptions): CodeEditor {
   const lineCount = (view: EditorView) => view.state.doc.lines;
-  const clampLine = (view: EditorView, line: number) => Math.min(Math.max(1, Math.floor(line)), lineCount(view));
+  const clampLine = (view: EditorView, line: number) =>
+    Math.min(Math.max(1, Math.floor(line)), lineCount(view));
 
   const view = new EditorView({
     parent: options.parent,
@@ -156,12 +172,20 @@ export function createCodeEditor(options: CodeEditorOptions): CodeEditor {
 
   return {
     getCode: () => view.state.doc.toString(),
-    setCode: (code) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: code } }),
+    setCode: (code) =>
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: code } }),
     markError: (line, message) => {
       const target = view.state.doc.line(clampLine(view, line));
       view.dispatch(
-        setDiagnostics(view.state, [{ from: target.from, to: target.to, severity: 'error', message }]),
-        { effects: [setErrorLine.of(target.number), EditorView.scrollIntoView(target.from, { y: 'center' })] },
+        setDiagnostics(view.state, [
+          { from: target.from, to: target.to, severity: 'error', message },
+        ]),
+        {
+          effects: [
+            setErrorLine.of(target.number),
+            EditorView.scrollIntoView(target.from, { y: 'center' }),
+          ],
+        },
       );
     },
     clearError: () => {

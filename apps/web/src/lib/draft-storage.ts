@@ -54,7 +54,11 @@ export function createDraftStore(backend: DraftBackend | null): DraftStore {
       }, undefined),
     clear: (slug) => attempt((b) => b.removeItem(draftKey(slug)), undefined),
     keepAside: (slug, code) =>
-      attempt((b) => b.setItem(asideKey(slug), JSON.stringify({ code, savedAt: new Date().toISOString() })), undefined),
+      attempt(
+        (b) =>
+          b.setItem(asideKey(slug), JSON.stringify({ code, savedAt: new Date().toISOString() })),
+        undefined,
+      ),
     loadAside: (slug) => read(asideKey(slug)),
     clearAside: (slug) => attempt((b) => b.removeItem(asideKey(slug)), undefined),
   };

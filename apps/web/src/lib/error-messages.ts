@@ -13,13 +13,17 @@ export interface ProblemText {
 export function describeSubmitError(error: unknown): ProblemText {
   if (!(error instanceof ApiError)) return { message: unexpected() };
   if (error.isNetwork) {
-    return { message: 'Could not reach Koodi — check your connection, then submit again. Your code is saved here.' };
+    return {
+      message:
+        'Could not reach Koodi — check your connection, then submit again. Your code is saved here.',
+    };
   }
   switch (error.status) {
     case 409: {
       const submissionId = submissionIdOf(error.details);
       return {
-        message: 'You already have a submission being graded. Its result will appear here — submit again after it finishes.',
+        message:
+          'You already have a submission being graded. Its result will appear here — submit again after it finishes.',
         ...(submissionId ? { inFlightSubmissionId: submissionId } : {}),
       };
     }
@@ -34,14 +38,17 @@ export function describeSubmitError(error: unknown): ProblemText {
     case 404:
       return { message: 'This assignment no longer exists. Go back to the assignment list.' };
     default:
-      return { message: error.status >= 500 ? serverTrouble() : `The submission failed: ${error.message}` };
+      return {
+        message: error.status >= 500 ? serverTrouble() : `The submission failed: ${error.message}`,
+      };
   }
 }
 
 /** Explains a failed Run. */
 export function describeRunError(error: unknown): ProblemText {
   if (!(error instanceof ApiError)) return { message: unexpected() };
-  if (error.isNetwork) return { message: 'Could not reach Koodi — check your connection, then run again.' };
+  if (error.isNetwork)
+    return { message: 'Could not reach Koodi — check your connection, then run again.' };
   switch (error.status) {
     case 429: {
       const wait = error.retryAfterSeconds ?? 10;
@@ -61,7 +68,9 @@ export function describeRunError(error: unknown): ProblemText {
     case 404:
       return { message: 'This assignment no longer exists. Go back to the assignment list.' };
     default:
-      return { message: error.status >= 500 ? serverTrouble() : `The run failed: ${error.message}` };
+      return {
+        message: error.status >= 500 ? serverTrouble() : `The run failed: ${error.message}`,
+      };
   }
 }
 
@@ -74,7 +83,8 @@ export function describeLoadError(error: unknown, what: string): string {
   if (!(error instanceof ApiError)) return unexpected();
   if (error.isNetwork) return `Could not load ${what} — check your connection and try again.`;
   if (error.status === 404) return `Could not find ${what}.`;
-  if (error.status === 429) return `Too many requests. Try again in ${seconds(error.retryAfterSeconds ?? 10)}.`;
+  if (error.status === 429)
+    return `Too many requests. Try again in ${seconds(error.retryAfterSeconds ?? 10)}.`;
   if (error.status >= 500) return serverTrouble();
   return `Could not load ${what}: ${error.message}`;
 }

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { diffLines, hasChanges, type DiffLine } from './line-diff.ts';
 
 const marks = (diff: DiffLine[]) =>
-  diff.map((line) => `${line.kind === 'same' ? ' ' : line.kind === 'added' ? '+' : '-'}${line.text}`);
+  diff.map(
+    (line) => `${line.kind === 'same' ? ' ' : line.kind === 'added' ? '+' : '-'}${line.text}`,
+  );
 
 describe('diffLines', () => {
   const sut = diffLines;

@@ -28,9 +28,11 @@ export function diffLines(before: string, after: string): DiffLine[] {
   }
 
   const out: DiffLine[] = [];
-  for (let i = 0; i < start; i++) out.push({ kind: 'same', text: a[i]!, oldLine: i + 1, newLine: i + 1 });
+  for (let i = 0; i < start; i++)
+    out.push({ kind: 'same', text: a[i]!, oldLine: i + 1, newLine: i + 1 });
   out.push(...alignMiddle(a, b, start, endA, endB));
-  for (let i = endA, j = endB; i < a.length; i++, j++) out.push({ kind: 'same', text: a[i]!, oldLine: i + 1, newLine: j + 1 });
+  for (let i = endA, j = endB; i < a.length; i++, j++)
+    out.push({ kind: 'same', text: a[i]!, oldLine: i + 1, newLine: j + 1 });
   return out;
 }
 
@@ -39,7 +41,13 @@ export function hasChanges(diff: DiffLine[]): boolean {
   return diff.some((line) => line.kind !== 'same');
 }
 
-function alignMiddle(a: string[], b: string[], start: number, endA: number, endB: number): DiffLine[] {
+function alignMiddle(
+  a: string[],
+  b: string[],
+  start: number,
+  endA: number,
+  endB: number,
+): DiffLine[] {
   const n = endA - start;
   const m = endB - start;
   const out: DiffLine[] = [];
@@ -63,7 +71,12 @@ function alignMiddle(a: string[], b: string[], start: number, endA: number, endB
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && a[start + i] === b[start + j]) {
-      out.push({ kind: 'same', text: a[start + i]!, oldLine: start + i + 1, newLine: start + j + 1 });
+      out.push({
+        kind: 'same',
+        text: a[start + i]!,
+        oldLine: start + i + 1,
+        newLine: start + j + 1,
+      });
       i++;
       j++;
     } else if (i < n && (j === m || lcs[(i + 1) * width + j]! >= lcs[i * width + j + 1]!)) {

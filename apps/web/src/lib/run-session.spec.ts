@@ -17,7 +17,9 @@ const runView = (over: Partial<RunView> = {}): RunView => ({
   ...over,
 });
 
-function harness(answer: (code: string, stdin: string) => Promise<RunView> = async () => runView()) {
+function harness(
+  answer: (code: string, stdin: string) => Promise<RunView> = async () => runView(),
+) {
   let clock = 1_000_000;
   const calls: Array<{ assignmentId: string; code: string; stdin: string }> = [];
   const deps: RunSessionDeps = {
@@ -73,7 +75,12 @@ describe(RunSession.name, () => {
 
   it('waits out a 429, counting down, then clears the problem', async () => {
     const h = harness(async () => {
-      throw new ApiError({ status: 429, code: 'rate_limited', message: 'slow down', retryAfterSeconds: 3 });
+      throw new ApiError({
+        status: 429,
+        code: 'rate_limited',
+        message: 'slow down',
+        retryAfterSeconds: 3,
+      });
     });
     const sut = new RunSession('a-1', h.deps);
 
@@ -94,7 +101,13 @@ describe(RunSession.name, () => {
   it('says a run could not be done now on a 503, keeping the last answer', async () => {
     let fail = false;
     const h = harness(async () => {
-      if (fail) throw new ApiError({ status: 503, code: 'run_unavailable', message: 'x', retryAfterSeconds: 5 });
+      if (fail)
+        throw new ApiError({
+          status: 503,
+          code: 'run_unavailable',
+          message: 'x',
+          retryAfterSeconds: 5,
+        });
       return runView();
     });
     const sut = new RunSession('a-1', h.deps);
@@ -102,7 +115,10 @@ describe(RunSession.name, () => {
     fail = true;
 
     assert.equal(await sut.run('x = 2'), false);
-    assert.match(sut.problem ?? '', /could not be run just now\. Try again in 5 seconds; submitting still works/);
+    assert.match(
+      sut.problem ?? '',
+      /could not be run just now\. Try again in 5 seconds; submitting still works/,
+    );
     assert.equal(sut.result?.output, 'Hello\n');
   });
 
@@ -137,6 +153,9 @@ describe('runHeadline', () => {
 
   it('says whether the code ran when there are no samples', () => {
     assert.equal(runHeadline(runView({ tests: [] })), 'Your code ran.');
-    assert.equal(runHeadline(runView({ tests: [], status: 'failed', verdict: 'syntax_error' })), 'Your code stopped with an error.');
+    assert.equal(
+      runHeadline(runView({ tests: [], status: 'failed', verdict: 'syntax_error' })),
+      'Your code stopped with an error.',
+    );
   });
 });

@@ -28,7 +28,13 @@ export class RunSession {
   readonly canRun = $derived(!this.running && this.retrySeconds === 0);
   /** What a screen reader announces when a run ends. */
   readonly announcement = $derived(
-    this.running ? 'Running your code…' : this.problem ? this.problem : this.result ? runHeadline(this.result) : '',
+    this.running
+      ? 'Running your code…'
+      : this.problem
+        ? this.problem
+        : this.result
+          ? runHeadline(this.result)
+          : '',
   );
 
   private stopped = false;
@@ -88,7 +94,8 @@ export class RunSession {
 /** The one line a run's answer starts with. */
 export function runHeadline(result: RunView): string {
   const total = result.tests.length;
-  if (total === 0) return result.status === 'passed' ? 'Your code ran.' : 'Your code stopped with an error.';
+  if (total === 0)
+    return result.status === 'passed' ? 'Your code ran.' : 'Your code stopped with an error.';
   const passed = result.tests.filter((t) => t.outcome === 'passed').length;
   if (passed === total) return `All ${total} sample test${total === 1 ? '' : 's'} passed.`;
   return `${passed} of ${total} sample tests passed.`;

@@ -265,7 +265,11 @@ describe(SubmissionSession.name, () => {
     );
     assert.equal(sut.current?.id, 'new');
     assert.equal(sut.currentIsEarlier, true);
-    assert.equal(sut.current && 'code' in sut.current ? sut.current.code : null, 'code of new', 'with the code it was made of');
+    assert.equal(
+      sut.current && 'code' in sut.current ? sut.current.code : null,
+      'code of new',
+      'with the code it was made of',
+    );
     assert.equal(sut.announcement, '', 'an earlier result is not announced');
     assert.equal(sut.busy, false);
   });

@@ -1,5 +1,10 @@
 import { IN_FLIGHT_STATUSES, isFinalStatus } from '@koodi/contracts';
-import type { SubmissionHistoryItem, SubmissionStatus, SubmissionView, SubmissionWithCode } from '@koodi/contracts';
+import type {
+  SubmissionHistoryItem,
+  SubmissionStatus,
+  SubmissionView,
+  SubmissionWithCode,
+} from '@koodi/contracts';
 import type { ApiClient } from './api-client.ts';
 import { describeLoadError, describeSubmitError, rateLimitText } from './error-messages.ts';
 import { watchSubmission } from './submission-watcher.ts';

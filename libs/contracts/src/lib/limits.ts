@@ -31,6 +31,8 @@ export const MAX_LIMITS: AssignmentLimits = {
   outputKb: 1024,
 };
 
-export function resolveLimits(overrides: Partial<AssignmentLimits> | null | undefined): AssignmentLimits {
+export function resolveLimits(
+  overrides: Partial<AssignmentLimits> | null | undefined,
+): AssignmentLimits {
   return { ...DEFAULT_LIMITS, ...(overrides ?? {}) };
 }

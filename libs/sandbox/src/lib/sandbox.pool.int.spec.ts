@@ -50,18 +50,17 @@ describe(SandboxPool.name, () => {
 
     assert.equal(result.verdict, 'passed');
     assert.equal(result.feedback.summary, 'All 3 tests passed.');
-    assert.deepEqual(
-      result.feedback.tests.map((t) => [t.name, t.outcome]).sort(),
-      [
-        ['GreetTest.test_add', 'passed'],
-        ['GreetTest.test_add_negative', 'passed'],
-        ['GreetTest.test_greet', 'passed'],
-      ],
-    );
+    assert.deepEqual(result.feedback.tests.map((t) => [t.name, t.outcome]).sort(), [
+      ['GreetTest.test_add', 'passed'],
+      ['GreetTest.test_add_negative', 'passed'],
+      ['GreetTest.test_greet', 'passed'],
+    ]);
   });
 
   it('fails a wrong solution with expected vs actual', async () => {
-    const result = await sut.run(job('def greet(name):\n    return "Hi"\n\ndef add(a, b):\n    return a - b\n'));
+    const result = await sut.run(
+      job('def greet(name):\n    return "Hi"\n\ndef add(a, b):\n    return a - b\n'),
+    );
 
     assert.equal(result.verdict, 'tests_failed');
     assert.equal(result.feedback.summary, '3 of 3 tests failed.');
@@ -76,12 +75,16 @@ describe(SandboxPool.name, () => {
     assert.equal(result.verdict, 'tests_failed');
     assert.equal(result.feedback.summary, '1 of 3 tests failed.');
     const failed = result.feedback.tests.filter((t) => t.outcome !== 'passed');
-    assert.deepEqual(failed.map((t) => t.name), ['GreetTest.test_add_negative']);
+    assert.deepEqual(
+      failed.map((t) => t.name),
+      ['GreetTest.test_add_negative'],
+    );
     assert.match(failed[0].message, /5 != -5/);
   });
 
   it('trims tracebacks to the student lines and points at them', async () => {
-    const code = 'def greet(name):\n    return helper(name)\n\ndef helper(name):\n    return name / 2\n\ndef add(a, b):\n    return a + b\n';
+    const code =
+      'def greet(name):\n    return helper(name)\n\ndef helper(name):\n    return name / 2\n\ndef add(a, b):\n    return a + b\n';
     const result = await sut.run(job(code));
 
     const greet = result.feedback.tests.find((t) => t.name === 'GreetTest.test_greet');
@@ -96,11 +99,15 @@ describe(SandboxPool.name, () => {
     const result = await sut.run(job('def greeting(name):\n    return name\n'));
 
     assert.equal(result.verdict, 'import_error');
-    assert.equal(result.feedback.summary, "The tests could not use your module: ImportError: cannot import name 'greet' from 'greet' (greet.py).");
+    assert.equal(
+      result.feedback.summary,
+      "The tests could not use your module: ImportError: cannot import name 'greet' from 'greet' (greet.py).",
+    );
   });
 
   it('keeps what was printed before a crash', async () => {
-    const code = 'import ctypes\ndef greet(name):\n    print("about to crash")\n    ctypes.string_at(0)\n\ndef add(a, b):\n    return a + b\n';
+    const code =
+      'import ctypes\ndef greet(name):\n    print("about to crash")\n    ctypes.string_at(0)\n\ndef add(a, b):\n    return a + b\n';
     const result = await sut.run(job(code));
 
     assert.equal(result.verdict, 'tests_failed');
@@ -127,7 +134,8 @@ describe(SandboxPool.name, () => {
   });
 
   it('applies the assignment limits it is given', async () => {
-    const code = 'def greet(name):\n    print("x" * 3000)\n    return f"Hello, {name}!"\n\ndef add(a, b):\n    return a + b\n';
+    const code =
+      'def greet(name):\n    print("x" * 3000)\n    return f"Hello, {name}!"\n\ndef add(a, b):\n    return a + b\n';
     const result = await sut.run({ ...job(code), limits: { ...DEFAULT_LIMITS, outputKb: 1 } });
 
     assert.equal(result.verdict, 'output_limit');
@@ -138,28 +146,39 @@ describe(SandboxPool.name, () => {
     const before = sut.stats().completed;
     const results = await Promise.all(Array.from({ length: 6 }, () => sut.run(job(GOOD))));
 
-    assert.deepEqual(results.map((r) => r.verdict), Array(6).fill('passed'));
+    assert.deepEqual(
+      results.map((r) => r.verdict),
+      Array(6).fill('passed'),
+    );
     assert.equal(sut.stats().completed, before + 6);
     assert.equal(sut.stats().busy, 0);
   });
 
   it('rounds a fractional CPU limit up to whole seconds and reports it', async () => {
-    const code = 'def greet(name):\n    while True:\n        pass\n\ndef add(a, b):\n    return a + b\n';
-    const result = await sut.run({ ...job(code), limits: { ...DEFAULT_LIMITS, cpuSeconds: 0.5, wallSeconds: 20 } });
+    const code =
+      'def greet(name):\n    while True:\n        pass\n\ndef add(a, b):\n    return a + b\n';
+    const result = await sut.run({
+      ...job(code),
+      limits: { ...DEFAULT_LIMITS, cpuSeconds: 0.5, wallSeconds: 20 },
+    });
 
     assert.equal(result.verdict, 'time_limit_cpu');
     assert.match(result.feedback.summary, /more than 1 s of CPU time/);
   });
 
   it('gives the code the stdin of the job, then EOF', async () => {
-    const code = 'name = input()\nprint("hi", name)\ntry:\n    input()\nexcept EOFError:\n    print("eof")\n';
+    const code =
+      'name = input()\nprint("hi", name)\ntry:\n    input()\nexcept EOFError:\n    print("eof")\n';
     const result = await sut.run({ ...job(code, ''), stdin: 'Ada\n' });
 
     assert.equal(result.feedback.output, 'hi Ada\neof\n');
   });
 
   it('rejects a stdin larger than one pipe buffer', async () => {
-    await assert.rejects(sut.run({ ...job(GOOD), stdin: 'x'.repeat(64 * 1024 + 1) }), /stdin must be a string of at most 65536 bytes/);
+    await assert.rejects(
+      sut.run({ ...job(GOOD), stdin: 'x'.repeat(64 * 1024 + 1) }),
+      /stdin must be a string of at most 65536 bytes/,
+    );
   });
 
   it('rejects a module name that is not an identifier', async () => {
@@ -197,7 +216,9 @@ describe(`${SandboxPool.name} lifecycle`, () => {
         pool.run({ code, moduleName: 'm', testCode: '', limits: { cpuSeconds: 2, wallSeconds: 20, memoryMb: 256, outputKb: 64 } }).catch(() => {});
         setTimeout(() => process.stdout.write('running\\n'), 500);
       });`;
-    const grader = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const grader = spawn(process.execPath, ['-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await once(grader.stdout, 'data');
     const family = descendantsOf(grader.pid as number);
     // Two sandboxes (bwrap + zygote each), the job and its daemon in a process group of its own.
@@ -205,7 +226,8 @@ describe(`${SandboxPool.name} lifecycle`, () => {
 
     grader.kill('SIGKILL');
     await once(grader, 'exit');
-    for (let i = 0; i < 100 && family.some(isAlive); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let i = 0; i < 100 && family.some(isAlive); i++)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     assert.deepEqual(family.filter(isAlive), []);
   });
 });

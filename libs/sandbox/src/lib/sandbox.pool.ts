@@ -4,7 +4,13 @@ import { MAX_LIMITS, MAX_STDIN_BYTES, type AssignmentLimits } from '@koodi/contr
 import { bwrapArgs } from './bwrap-command';
 import { SandboxCrashError } from './sandbox-crash.error';
 import { SandboxSlot } from './sandbox.slot';
-import type { SandboxJob, SandboxLogger, SandboxPoolOptions, SandboxPoolStats, SandboxResult } from './sandbox.types';
+import type {
+  SandboxJob,
+  SandboxLogger,
+  SandboxPoolOptions,
+  SandboxPoolStats,
+  SandboxResult,
+} from './sandbox.types';
 import { buildJobSeccompFilter, buildSeccompFilter, seccompSupported } from './seccomp-filter';
 import { NoRunnerStartError, judge, parseEvents, splitLimits } from './verdict.mapper';
 import { encodePayload, type JobHeader } from './zygote-protocol';
@@ -27,7 +33,9 @@ export class SandboxPool {
   private readonly slots: SandboxSlot[] = [];
   private readonly waiting: Waiter[] = [];
   private readonly logger?: SandboxLogger;
-  private readonly settings: Required<Omit<SandboxPoolOptions, 'logger' | 'hostUid' | 'hostGid' | 'zygotePath'>>;
+  private readonly settings: Required<
+    Omit<SandboxPoolOptions, 'logger' | 'hostUid' | 'hostGid' | 'zygotePath'>
+  >;
   private readonly hostUid?: number;
   private readonly hostGid?: number;
   private readonly zygoteSource: string;
@@ -42,7 +50,8 @@ export class SandboxPool {
   private retired = 0;
 
   constructor(options: SandboxPoolOptions) {
-    if (!Number.isInteger(options.slots) || options.slots < 1) throw new RangeError('slots must be a positive integer');
+    if (!Number.isInteger(options.slots) || options.slots < 1)
+      throw new RangeError('slots must be a positive integer');
     this.logger = options.logger;
     const seccomp = options.seccomp ?? seccompSupported();
     this.settings = {
@@ -58,8 +67,18 @@ export class SandboxPool {
       pinCpus: options.pinCpus ?? true,
     };
     const isRoot = process.getuid?.() === 0;
-    this.hostUid = options.hostUid === undefined ? (isRoot ? NOBODY : undefined) : (options.hostUid ?? undefined);
-    this.hostGid = options.hostGid === undefined ? (isRoot ? NOBODY : undefined) : (options.hostGid ?? undefined);
+    this.hostUid =
+      options.hostUid === undefined
+        ? isRoot
+          ? NOBODY
+          : undefined
+        : (options.hostUid ?? undefined);
+    this.hostGid =
+      options.hostGid === undefined
+        ? isRoot
+          ? NOBODY
+          : undefined
+        : (options.hostGid ?? undefined);
     this.zygoteSource = readFileSync(options.zygotePath ?? join(__dirname, 'zygote.py'), 'utf8');
     if (seccomp) {
       this.seccomp = buildSeccompFilter();
@@ -146,7 +165,9 @@ export class SandboxPool {
     else this.crashes++;
     this.logger?.warn(`${reason}; restarting it`);
     // A sandbox that never became ready is likely to fail again: back off up to 5 s.
-    const delay = dead.everReady ? 0 : Math.min(5000, Math.max(100, (this.restartDelays.get(dead.id) ?? 0) * 2));
+    const delay = dead.everReady
+      ? 0
+      : Math.min(5000, Math.max(100, (this.restartDelays.get(dead.id) ?? 0) * 2));
     this.restartDelays.set(dead.id, delay);
     setTimeout(() => {
       if (this.closed) return;
@@ -222,7 +243,9 @@ export class SandboxPool {
             if (error instanceof NoRunnerStartError) {
               // The child never got to run: the zygote and we disagree about the stream.
               slot.kill();
-              reject(new SandboxCrashError(`sandbox ${slot.id}: job did not start`, { cause: error }));
+              reject(
+                new SandboxCrashError(`sandbox ${slot.id}: job did not start`, { cause: error }),
+              );
             } else {
               reject(error as Error);
             }
@@ -251,14 +274,20 @@ function effectiveLimits(limits: AssignmentLimits): AssignmentLimits {
 }
 
 function validateJob(job: SandboxJob): void {
-  if (typeof job.code !== 'string' || typeof job.testCode !== 'string') throw new TypeError('code and testCode must be strings');
+  if (typeof job.code !== 'string' || typeof job.testCode !== 'string')
+    throw new TypeError('code and testCode must be strings');
   // The child writes stdin into one pipe before the code starts: more would block it.
-  if (job.stdin !== undefined && (typeof job.stdin !== 'string' || Buffer.byteLength(job.stdin, 'utf8') > MAX_STDIN_BYTES)) {
+  if (
+    job.stdin !== undefined &&
+    (typeof job.stdin !== 'string' || Buffer.byteLength(job.stdin, 'utf8') > MAX_STDIN_BYTES)
+  ) {
     throw new TypeError(`stdin must be a string of at most ${MAX_STDIN_BYTES} bytes`);
   }
-  if (!MODULE_NAME.test(job.moduleName)) throw new TypeError(`moduleName ${JSON.stringify(job.moduleName)} is not a Python identifier`);
+  if (!MODULE_NAME.test(job.moduleName))
+    throw new TypeError(`moduleName ${JSON.stringify(job.moduleName)} is not a Python identifier`);
   for (const key of ['cpuSeconds', 'wallSeconds', 'memoryMb', 'outputKb'] as const) {
     const value = job.limits?.[key];
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new TypeError(`limits.${key} must be a positive number`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+      throw new TypeError(`limits.${key} must be a positive number`);
   }
 }

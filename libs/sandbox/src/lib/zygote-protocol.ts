@@ -48,7 +48,10 @@ export function encodePayload(
   testCode: string,
   stdin?: string,
 ): { payload: Buffer; codeBytes: number } {
-  const head = Buffer.from(JSON.stringify(stdin === undefined ? { code, moduleName } : { code, moduleName, stdin }), 'utf8');
+  const head = Buffer.from(
+    JSON.stringify(stdin === undefined ? { code, moduleName } : { code, moduleName, stdin }),
+    'utf8',
+  );
   return { payload: Buffer.concat([head, Buffer.from(testCode, 'utf8')]), codeBytes: head.length };
 }
 

@@ -11,11 +11,16 @@ const required = {
 
 describe('loadGraderConfig', () => {
   it('takes Redis from sentinels when REDIS_SENTINELS is set, and names a half-set pair', () => {
-    const sut = loadGraderConfig({ DATABASE_URL: required.DATABASE_URL, REDIS_SENTINELS: 'a:26379', REDIS_SENTINEL_NAME: 'koodi' });
+    const sut = loadGraderConfig({
+      DATABASE_URL: required.DATABASE_URL,
+      REDIS_SENTINELS: 'a:26379',
+      REDIS_SENTINEL_NAME: 'koodi',
+    });
     assert.equal(sut.redisUrl, 'redis-sentinel://a:26379/koodi/0');
     assert.throws(
       () => loadGraderConfig({ DATABASE_URL: required.DATABASE_URL, REDIS_SENTINELS: 'a:26379' }),
-      (error: unknown) => error instanceof GraderConfigError && /REDIS_SENTINEL_NAME/.test(error.problems.join()),
+      (error: unknown) =>
+        error instanceof GraderConfigError && /REDIS_SENTINEL_NAME/.test(error.problems.join()),
     );
   });
 
@@ -117,7 +122,10 @@ describe('loadGraderConfig', () => {
       () => loadGraderConfig({ ...required, GRADING_QUEUE: 'q', RUN_QUEUE: 'q' }),
       /RUN_QUEUE must differ from GRADING_QUEUE/,
     );
-    assert.throws(() => loadGraderConfig({ ...required, RUN_SLOTS: 'lots' }), /RUN_SLOTS must be an integer from 0 to 64/);
+    assert.throws(
+      () => loadGraderConfig({ ...required, RUN_SLOTS: 'lots' }),
+      /RUN_SLOTS must be an integer from 0 to 64/,
+    );
   });
 
   it('never repeats a database password in its message', () => {

@@ -46,7 +46,9 @@ export class RunLaneServer implements OnApplicationBootstrap, OnModuleDestroy {
       server.listen((error?: unknown) => (error ? reject(error) : resolve())),
     );
     this.server = server;
-    this.logger.log(`Taking runs from ${this.config.runQueue} with ${this.config.runSlots} sandbox slot(s)`);
+    this.logger.log(
+      `Taking runs from ${this.config.runQueue} with ${this.config.runSlots} sandbox slot(s)`,
+    );
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -29,9 +29,18 @@ describe(RunService.name, () => {
     const result = await sut.run(job());
 
     assert.deepEqual(sandbox.jobs, [
-      { code: 'def hello():\n    return "Hello"\n', moduleName: 'greeting', testCode: 'SAMPLES', limits: DEFAULT_LIMITS },
+      {
+        code: 'def hello():\n    return "Hello"\n',
+        moduleName: 'greeting',
+        testCode: 'SAMPLES',
+        limits: DEFAULT_LIMITS,
+      },
     ]);
-    assert.deepEqual(result, { verdict: 'passed', feedback: feedbackFor('passed', 'All 1 tests passed.'), durationMs: 2 });
+    assert.deepEqual(result, {
+      verdict: 'passed',
+      feedback: feedbackFor('passed', 'All 1 tests passed.'),
+      durationMs: 2,
+    });
   });
 
   it('gives the program its stdin', async () => {
@@ -41,7 +50,11 @@ describe(RunService.name, () => {
   });
 
   it('says the code ran when the assignment has no samples (the sandbox finds no test to run)', async () => {
-    sandbox.respondWith(() => ({ verdict: 'internal_error', feedback: { ...feedbackFor('internal_error'), output: 'hi\n' }, durationMs: 4 }));
+    sandbox.respondWith(() => ({
+      verdict: 'internal_error',
+      feedback: { ...feedbackFor('internal_error'), output: 'hi\n' },
+      durationMs: 4,
+    }));
 
     const result = await sut.run(job({ testCode: '' }));
 
@@ -51,13 +64,21 @@ describe(RunService.name, () => {
   });
 
   it('keeps a syntax error a syntax error when there are no samples', async () => {
-    sandbox.respondWith(() => ({ verdict: 'syntax_error', feedback: feedbackFor('syntax_error'), durationMs: 4 }));
+    sandbox.respondWith(() => ({
+      verdict: 'syntax_error',
+      feedback: feedbackFor('syntax_error'),
+      durationMs: 4,
+    }));
 
     assert.equal((await sut.run(job({ testCode: '' }))).verdict, 'syntax_error');
   });
 
   it('holds the limits of a job to what any assignment may ask for', async () => {
-    await sut.run(job({ limits: { cpuSeconds: 1_000, wallSeconds: 1_000, memoryMb: 100_000, outputKb: 100_000 } }));
+    await sut.run(
+      job({
+        limits: { cpuSeconds: 1_000, wallSeconds: 1_000, memoryMb: 100_000, outputKb: 100_000 },
+      }),
+    );
 
     assert.deepEqual(sandbox.jobs[0]?.limits, MAX_LIMITS);
   });

@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { MAX_LIMITS, type RunCodeJob, type RunResult } from '@koodi/contracts';
 import { RUN_SANDBOX, type SandboxRunner } from '../sandbox/sandbox.port';
 
-export const NO_SAMPLES_SUMMARY = 'Your code ran. This assignment has no sample tests to try it on.';
+export const NO_SAMPLES_SUMMARY =
+  'Your code ran. This assignment has no sample tests to try it on.';
 
 /** What a grader answers for a run nobody waits for any more. */
 export class RunExpiredError extends Error {
@@ -35,16 +36,26 @@ export class RunService {
         ...(job.stdin ? { stdin: job.stdin } : {}),
       });
       // With no samples there is nothing to pass: code that ran without an error did all it could.
-      if (job.testCode.trim() === '' && outcome.verdict === 'internal_error' && outcome.feedback.tests.length === 0) {
+      if (
+        job.testCode.trim() === '' &&
+        outcome.verdict === 'internal_error' &&
+        outcome.feedback.tests.length === 0
+      ) {
         return {
           verdict: 'passed',
           feedback: { ...outcome.feedback, summary: NO_SAMPLES_SUMMARY },
           durationMs: outcome.durationMs,
         };
       }
-      return { verdict: outcome.verdict, feedback: outcome.feedback, durationMs: outcome.durationMs };
+      return {
+        verdict: outcome.verdict,
+        feedback: outcome.feedback,
+        durationMs: outcome.durationMs,
+      };
     } catch (error) {
-      this.logger.warn(`Run failed in the sandbox: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `Run failed in the sandbox: ${error instanceof Error ? error.message : String(error)}`,
+      );
       throw error;
     }
   }

@@ -7,7 +7,10 @@ describe('runCodeRequestSchema', () => {
 
   it('accepts code alone, and code with stdin (empty included)', () => {
     assert.equal(sut.safeParse({ code: 'print(input())' }).success, true);
-    assert.deepEqual(sut.parse({ code: 'x = 1', stdin: 'héllo\n' }), { code: 'x = 1', stdin: 'héllo\n' });
+    assert.deepEqual(sut.parse({ code: 'x = 1', stdin: 'héllo\n' }), {
+      code: 'x = 1',
+      stdin: 'héllo\n',
+    });
     assert.equal(sut.safeParse({ code: 'x = 1', stdin: '' }).success, true);
   });
 

@@ -6,9 +6,12 @@ export const runCodeRequestSchema = submitCodeRequestSchema.extend({
   stdin: z
     .string({ error: 'stdin must be a string' })
     .refine((stdin) => !stdin.includes('\u0000'), { error: 'stdin must not contain NUL bytes' })
-    .refine((stdin) => !/[\uD800-\uDFFF]/.test(stdin.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, '')), {
-      error: 'stdin must be valid UTF-8',
-    })
+    .refine(
+      (stdin) => !/[\uD800-\uDFFF]/.test(stdin.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, '')),
+      {
+        error: 'stdin must be valid UTF-8',
+      },
+    )
     .optional(),
 });
 

@@ -29,7 +29,8 @@ export const COMMON_ENV = {
     default: GRADING_QUEUE,
   },
   RUN_QUEUE: {
-    description: 'Redis list of Run requests (the lane of its own that graded jobs never delay); on a cluster it needs a `{hash tag}`',
+    description:
+      'Redis list of Run requests (the lane of its own that graded jobs never delay); on a cluster it needs a `{hash tag}`',
     secret: false,
     default: RUN_QUEUE,
   },

@@ -15,7 +15,8 @@ export const GRADER_ENV = {
   },
   RUN_QUEUE: COMMON_ENV.RUN_QUEUE,
   RUN_SLOTS: {
-    description: 'sandboxes per grader kept for Runs, so graded jobs never delay one (`0` = this grader takes no Runs)',
+    description:
+      'sandboxes per grader kept for Runs, so graded jobs never delay one (`0` = this grader takes no Runs)',
     secret: false,
     default: '1',
   },
