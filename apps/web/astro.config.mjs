@@ -22,7 +22,9 @@ const astroCookieInBuild = {
     return id === 'cookie' ? astroCookie : null;
   },
 };
-const contractsSource = fileURLToPath(new URL('../../libs/contracts/src/index.ts', import.meta.url));
+const contractsSource = fileURLToPath(
+  new URL('../../libs/contracts/src/index.ts', import.meta.url),
+);
 const contractsDir = fileURLToPath(new URL('../../libs/contracts/src/', import.meta.url));
 
 /** The contracts barrel builds a zod schema at import time; the browser never needs it, so let it shake out. */
@@ -51,7 +53,9 @@ export default defineConfig({
     // The editor page carries CodeMirror (~190 KB gzip), loaded after the page's content.
     build: { assetsInlineLimit: 0, chunkSizeWarningLimit: 700 },
     server: {
-      proxy: { '/api': { target: process.env.API_URL ?? 'http://127.0.0.1:3000', changeOrigin: false } },
+      proxy: {
+        '/api': { target: process.env.API_URL ?? 'http://127.0.0.1:3000', changeOrigin: false },
+      },
     },
   },
 });

@@ -9,7 +9,16 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
  */
 export default defineConfig({
   testDir: here('./e2e'),
-  testMatch: '**/*.e2e.ts',
+  // `nx e2e web` runs the e2e project; `nx run web:screenshots` the screenshots, which write
+  // apps/web/dist-screenshots/ (ignored by git) and are no part of `npm test`.
+  projects: [
+    { name: 'e2e', testMatch: '**/*.e2e.ts' },
+    {
+      name: 'screenshots',
+      testMatch: '**/*.screenshots.ts',
+      outputDir: here('../../test-results/web-screenshots'),
+    },
+  ],
   // Artifacts go to the workspace's top-level test-results/ and playwright-report/, which git and
   // eslint already ignore (the HTML report carries bundled scripts that must not be linted).
   outputDir: here('../../test-results/web-e2e'),
@@ -19,7 +28,10 @@ export default defineConfig({
   workers: Number(process.env.E2E_WORKERS ?? 2),
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
-  reporter: [['list'], ['html', { outputFolder: here('../../playwright-report/web-e2e'), open: 'never' }]],
+  reporter: [
+    ['list'],
+    ['html', { outputFolder: here('../../playwright-report/web-e2e'), open: 'never' }],
+  ],
   use: {
     baseURL: process.env.BASE_URL ?? 'http://localhost:8080',
     browserName: 'chromium',

@@ -92,7 +92,7 @@ export const TOOLS_ENV: Readonly<Record<string, ToolVariable>> = {
     description: 'LOG_LEVEL of the graders the grader tests start in-process',
     secret: false,
     default: 'error',
-    usedBy: '`nx test grader`',
+    usedBy: '`nx test-int grader`',
   },
   KOODI_STACK_VERBOSE: {
     description: 'any value: the test targets print how they find or start PostgreSQL and Redis',
@@ -114,7 +114,8 @@ export const TOOLS_ENV: Readonly<Record<string, ToolVariable>> = {
     usedBy: 'Compose, image smoke test',
   },
   KOODI_HTTPS_PORT: {
-    description: 'the port Compose publishes NGINX\'s HTTPS server on ([TLS](docs/OPERATIONS.md#tls))',
+    description:
+      "the port Compose publishes NGINX's HTTPS server on ([TLS](docs/OPERATIONS.md#tls))",
     secret: false,
     defaultText: '`8443` (Compose), a free port (image smoke test)',
     usedBy: 'Compose, image smoke test',

@@ -1,13 +1,13 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AssignmentFileName } from './content.hash.ts';
+import type { AssignmentFileName, ASSIGNMENT_FILES } from './content.hash.ts';
 
 /** A small valid assignment: double(x) returns 2 * x. */
 export function assignmentFiles(
   position: number,
   module = 'double',
-): Record<AssignmentFileName, string> {
+): Record<(typeof ASSIGNMENT_FILES)[number], string> {
   return {
     'assignment.md': `---\ntitle: Double ${position}\nposition: ${position}\nmodule: ${module}\n---\n\nReturn twice the number.\n`,
     'starter.py': 'def double(x):\n    return None\n',
@@ -18,6 +18,20 @@ export function assignmentFiles(
     'samples.py':
       `import unittest\nfrom ${module} import double\n\n\nclass DoubleSamples(unittest.TestCase):\n` +
       '    def test_two(self):\n        self.assertEqual(double(2), 4)\n',
+  };
+}
+
+/** A small valid program assignment: it prints each input line twice as long (repeated). */
+export function programFiles(position: number, compare = 'exact'): Partial<Record<AssignmentFileName, string | null>> {
+  return {
+    'assignment.md': `---\ntitle: Echo ${position}\nposition: ${position}\nkind: program\ncompare: ${compare}\n---\n\nPrint each line twice.\n`,
+    'starter.py': 'print(input())\n',
+    'solution.py': 'import sys\nfor line in sys.stdin:\n    print(line.rstrip("\\n") * 2)\n',
+    'cases.yaml':
+      'cases:\n  - name: one line\n    visible: true\n    stdin: "ab\\n"\n    stdout: "abab\\n"\n' +
+      '  - name: two lines\n    stdin: "x\\ny\\n"\n    stdout: "xx\\nyy\\n"\n',
+    'tests.py': null,
+    'samples.py': null,
   };
 }
 

@@ -1,8 +1,9 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { parseProgramTests } from '@koodi/contracts';
 import { loadContent, type ContentProblem } from './content.loader.ts';
-import { assignmentFiles, ContentDirFixture } from './content.fixtures.ts';
+import { assignmentFiles, ContentDirFixture, programFiles } from './content.fixtures.ts';
 
 const REAL_CONTENT = fileURLToPath(new URL('../../content', import.meta.url));
 
@@ -212,6 +213,90 @@ describe(loadContent.name, () => {
     assert.match(missing.problems[0].message, /cannot read/);
   });
 
+  describe('a program (kind: program)', () => {
+    it('loads the cases as the tests, the visible ones as the samples, with the comparison', async () => {
+      await content.write('01-echo', programFiles(1, 'whitespace'));
+
+      const { assignments, problems } = await sut(content.dir);
+
+      assert.deepEqual(problems, []);
+      const [a] = assignments;
+      assert.equal(a.content.kind, 'program');
+      assert.equal(a.content.moduleName, 'main');
+      const all = parseProgramTests(a.content.testCode);
+      assert.equal(all.compare, 'whitespace');
+      assert.deepEqual(
+        all.cases.map((c) => [c.name, c.stdin, c.stdout, c.visible]),
+        [
+          ['one line', 'ab\n', 'abab\n', true],
+          ['two lines', 'x\ny\n', 'xx\nyy\n', false],
+        ],
+      );
+      assert.deepEqual(
+        parseProgramTests(a.content.sampleTestCode).cases.map((c) => c.name),
+        ['one line'],
+      );
+    });
+
+    it('needs cases.yaml, not tests.py or samples.py', async () => {
+      await content.write('01-echo', { ...programFiles(1), 'cases.yaml': null });
+
+      const { problems } = await sut(content.dir);
+
+      assert.deepEqual(messagesOf(problems, '01-echo'), ['cases.yaml is missing']);
+    });
+
+    it('reports cases without a visible sample, twice-used names and missing fields', async () => {
+      await content.write('01-echo', {
+        ...programFiles(1),
+        'cases.yaml':
+          'cases:\n  - name: a\n    stdin: ""\n    stdout: ""\n  - name: a\n    stdin: ""\n    stdout: ""\n',
+      });
+      await content.write('02-echo', {
+        ...programFiles(2),
+        'cases.yaml': 'cases:\n  - name: a\n    stdin: ""\n',
+      });
+
+      const { problems } = await sut(content.dir);
+
+      assert.deepEqual(messagesOf(problems, '01-echo'), [
+        'cases.yaml: the case name "a" is used twice',
+        'cases.yaml: no case is visible; mark at least one `visible: true` as a sample for the student',
+      ]);
+      assert.equal(messagesOf(problems, '02-echo').length, 1);
+      assert.match(messagesOf(problems, '02-echo')[0], /^cases\.yaml: cases\.0\.stdout: /);
+    });
+
+    it('says compare is for programs only, and module is required for functions', async () => {
+      await content.write('01-double', {
+        'assignment.md': frontMatter('title: Double\nposition: 1\nmodule: double\ncompare: exact'),
+      });
+      await content.write('02-triple', {
+        'assignment.md': frontMatter('title: Double\nposition: 2'),
+      });
+
+      const { problems } = await sut(content.dir);
+
+      assert.deepEqual(messagesOf(problems, '01-double'), [
+        'assignment.md front matter: compare: only a program assignment (kind: program) compares output',
+      ]);
+      assert.deepEqual(messagesOf(problems, '02-triple'), [
+        'assignment.md front matter: module: required (the name the tests import the code by)',
+      ]);
+    });
+
+    it('hashes cases.yaml into the version', async () => {
+      await content.write('01-echo', programFiles(1));
+      const before = (await sut(content.dir)).assignments[0].content.version;
+      await content.write('01-echo', {
+        ...programFiles(1),
+        'cases.yaml': `${programFiles(1)['cases.yaml']}# edited\n`,
+      });
+
+      assert.notEqual((await sut(content.dir)).assignments[0].content.version, before);
+    });
+  });
+
   describe('the content/ folder of this repository', () => {
     let loaded: Awaited<ReturnType<typeof loadContent>>;
     before(async () => {
@@ -234,6 +319,20 @@ describe(loadContent.name, () => {
           ['sum', 'sum', 'Sum'],
         ],
       );
+    });
+
+    it('has at least four programs that read input', () => {
+      const programs = loaded.assignments.filter((a) => a.content.kind === 'program');
+      assert.ok(programs.length >= 4, `only ${programs.length} programs`);
+      for (const a of programs) assert.equal(parseProgramTests(a.content.testCode).cases.length >= 5, true, a.folder);
+    });
+
+    it('has at least four programs that read input, each with five cases or more', () => {
+      const programs = loaded.assignments.filter((a) => a.content.kind === 'program');
+      assert.ok(programs.length >= 4, `only ${programs.length} programs`);
+      for (const a of programs) {
+        assert.ok(parseProgramTests(a.content.testCode).cases.length >= 5, a.folder);
+      }
     });
 
     it('numbers the assignments 1, 2, 3, … without gaps', () => {

@@ -1,10 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AssignmentContent } from '@koodi/db';
-import { resolveLimits } from '@koodi/contracts';
+import { resolveLimits, type AssignmentKind, type ProgramTests } from '@koodi/contracts';
 import { parse as parseYaml } from 'yaml';
-import { ASSIGNMENT_FILES, contentHash, type AssignmentFileName } from './content.hash.ts';
-import { frontMatterSchema } from './front-matter.schema.ts';
+import { contentHash, FILES_BY_KIND, type AssignmentFileName } from './content.hash.ts';
+import { casesFileSchema, frontMatterSchema } from './front-matter.schema.ts';
 import { checkPython, DEFAULT_PYTHON, type PythonSource } from './python.check.ts';
 
 /** One thing wrong with the content, named by the folder it is in (or "content/" for the whole). */
@@ -79,8 +79,13 @@ export async function loadContent(
       source: a.content.starterCode,
     },
     { id: `${a.folder}\0solution.py`, filename: `${a.content.moduleName}.py`, source: a.solution },
-    { id: `${a.folder}\0tests.py`, filename: 'tests.py', source: a.content.testCode },
-    { id: `${a.folder}\0samples.py`, filename: 'samples.py', source: a.content.sampleTestCode },
+    // A program's tests are its cases (cases.yaml), no Python.
+    ...(a.content.kind === 'program'
+      ? []
+      : [
+          { id: `${a.folder}\0tests.py`, filename: 'tests.py', source: a.content.testCode },
+          { id: `${a.folder}\0samples.py`, filename: 'samples.py', source: a.content.sampleTestCode },
+        ]),
   ]);
   const python = await checkPython(sources, options.python ?? DEFAULT_PYTHON);
   for (const [id, message] of python.errors) {
@@ -118,7 +123,8 @@ async function readFolder(
 
   const files = {} as Record<AssignmentFileName, string>;
   let missing = false;
-  for (const file of ASSIGNMENT_FILES) {
+  const kind = await kindOf(join(dir, 'assignment.md'));
+  for (const file of FILES_BY_KIND[kind]) {
     try {
       const text = utf8.decode(await readFile(join(dir, file)));
       if (text.includes('\0')) report(`${file} contains a NUL character`);
@@ -171,8 +177,16 @@ async function readFolder(
   if (/^# /.test(handout))
     report('assignment.md: start the handout without a "# " heading (the title is shown above it)');
   for (const file of ['starter.py', 'solution.py', 'tests.py', 'samples.py'] as const) {
-    if (!files[file].trim()) report(`${file} is empty`);
+    if (files[file] !== undefined && !files[file].trim()) report(`${file} is empty`);
   }
+  if (kind === 'function' && front.data.module === undefined) {
+    report('assignment.md front matter: module: required (the name the tests import the code by)');
+  }
+  if (kind === 'function' && front.data.compare !== undefined) {
+    report('assignment.md front matter: compare: only a program assignment (kind: program) compares output');
+  }
+  const tests = kind === 'program' ? readCases(files['cases.yaml'], front.data.compare ?? 'exact', report) : undefined;
+  if (kind === 'program' && !tests) return null;
 
   const limits = front.data.limits ?? {};
   const resolved = resolveLimits(limits);
@@ -196,13 +210,65 @@ async function readFolder(
       title: front.data.title,
       handoutMd: `${handout}\n`,
       starterCode: files['starter.py'],
-      moduleName: front.data.module,
-      testCode: files['tests.py'],
-      sampleTestCode: files['samples.py'],
+      moduleName: front.data.module ?? 'main',
+      ...(kind === 'program' ? { kind } : {}),
+      testCode: tests ? JSON.stringify(tests) : files['tests.py'],
+      sampleTestCode: tests
+        ? JSON.stringify({ ...tests, cases: tests.cases.filter((c) => c.visible) })
+        : files['samples.py'],
       limits,
       version: contentHash(files),
     },
   };
+}
+
+/** The kind the front matter names, read before the folder's files (which depend on it). */
+async function kindOf(path: string): Promise<AssignmentKind> {
+  try {
+    const match = FRONT_MATTER.exec(await readFile(path, 'utf8'));
+    const kind = match ? /^kind:\s*['"]?(\w+)/m.exec(match[1])?.[1] : undefined;
+    return kind === 'program' ? 'program' : 'function';
+  } catch {
+    return 'function';
+  }
+}
+
+/** cases.yaml: every case with its stdin and expected stdout; at least one shown as a sample. */
+function readCases(
+  text: string,
+  compare: ProgramTests['compare'],
+  report: (message: string) => void,
+): ProgramTests | null {
+  let yaml: unknown;
+  try {
+    yaml = parseYaml(text);
+  } catch (error) {
+    report(`cases.yaml is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    return null;
+  }
+  const parsed = casesFileSchema.safeParse(yaml ?? {});
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.length ? issue.path.join('.') : '(file)';
+      report(`cases.yaml: ${path}: ${issue.message}`);
+    }
+    return null;
+  }
+  const cases = parsed.data.cases.map((c) => ({ name: c.name, stdin: c.stdin, stdout: c.stdout, visible: c.visible === true }));
+  let ok = true;
+  const seen = new Set<string>();
+  for (const c of cases) {
+    if (seen.has(c.name)) {
+      report(`cases.yaml: the case name "${c.name}" is used twice`);
+      ok = false;
+    }
+    seen.add(c.name);
+  }
+  if (!cases.some((c) => c.visible)) {
+    report('cases.yaml: no case is visible; mark at least one `visible: true` as a sample for the student');
+    ok = false;
+  }
+  return ok ? { compare, cases } : null;
 }
 
 function checkUnique(

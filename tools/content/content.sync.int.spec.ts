@@ -5,7 +5,7 @@ import { ASSIGNMENT_CACHE_KEY, CACHE_PURGE_CHANNEL } from '@koodi/contracts';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { syncContent, type SyncReport } from './content.sync.ts';
-import { assignmentFiles, ContentDirFixture } from './content.fixtures.ts';
+import { assignmentFiles, ContentDirFixture, programFiles } from './content.fixtures.ts';
 import { scratchDatabase, type ScratchDatabase } from '../migrate/scratch-database.ts';
 
 const serverUrl = process.env.DATABASE_URL;
@@ -57,6 +57,31 @@ describe(syncContent.name, () => {
   });
   after(async () => {
     await content?.cleanup();
+  });
+
+  it('stores a program with its kind, every case as the tests and the visible ones as samples', async () => {
+    await content.write('01-double');
+    await content.write('02-echo', programFiles(2));
+
+    const report = await sut();
+
+    assert.deepEqual(report.problems, []);
+    const stored = (
+      await client.query<{ slug: string; kind: string; test_code: string; sample_test_code: string }>(
+        'SELECT slug, kind, test_code, sample_test_code FROM assignments ORDER BY position',
+      )
+    ).rows;
+    assert.deepEqual(
+      stored.map((r) => [r.slug, r.kind]),
+      [
+        ['double', 'function'],
+        ['echo', 'program'],
+      ],
+    );
+    const cases = (text: string) =>
+      (JSON.parse(text) as { cases: { name: string }[] }).cases.map((c) => c.name);
+    assert.deepEqual(cases(stored[1].test_code), ['one line', 'two lines']);
+    assert.deepEqual(cases(stored[1].sample_test_code), ['one line']);
   });
 
   it('creates every assignment, then a second run finds all of them unchanged', async () => {

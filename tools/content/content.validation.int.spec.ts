@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { SandboxPool } from '@koodi/sandbox';
-import { ContentDirFixture } from './content.fixtures.ts';
+import { ContentDirFixture, programFiles } from './content.fixtures.ts';
 import { loadContent, type LoadedContent } from './content.loader.ts';
 import { checkInSandbox } from './sandbox.check.ts';
 
@@ -62,6 +62,43 @@ describe('content validation', () => {
 
         assert.ok(problems.length > 0, 'the solution should not pass');
         assert.match(problems[0].message, expected);
+      } finally {
+        await dir.cleanup();
+      }
+    });
+  }
+
+  // A program is checked the same way: the reference passes every case, the starter fails.
+  for (const [name, files, expected] of [
+    [
+      'a reference program that prints the wrong output',
+      { 'solution.py': 'import sys\nfor line in sys.stdin:\n    print(line.strip())\n' },
+      [
+        /^solution\.py does not pass cases\.yaml: tests_failed; 2 of 2 tests failed\. — one line: Line 1 differs: expected "abab", your program printed "ab"\./,
+        /^solution\.py does not pass the visible cases of cases\.yaml: tests_failed; 1 of 1 test failed\./,
+      ],
+    ],
+    [
+      'a starter program that already passes',
+      { 'starter.py': programFiles(1)['solution.py'] },
+      [/^starter\.py passes cases\.yaml: the tests cannot tell the starter from a solution$/],
+    ],
+    [
+      'a starter program that floods its output instead of failing',
+      { 'starter.py': 'while True:\n    print("x" * 1000)\n' },
+      [/^starter\.py should fail cases\.yaml by failing tests, but it ends as output_limit/],
+    ],
+  ] as const) {
+    it(`names ${name}`, async () => {
+      const dir = await ContentDirFixture.create();
+      try {
+        await dir.write('01-echo', { ...programFiles(1), ...files });
+        const content = await loadContent(dir.dir, {});
+        assert.deepEqual(content.problems, []);
+        const problems = await checkInSandbox(content.assignments[0], pool);
+
+        assert.equal(problems.length, expected.length, JSON.stringify(problems));
+        problems.forEach((p, i) => assert.match(p.message, expected[i]));
       } finally {
         await dir.cleanup();
       }

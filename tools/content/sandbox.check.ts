@@ -16,6 +16,7 @@ export async function checkInSandbox(
 ): Promise<ContentProblem[]> {
   const { content, folder } = assignment;
   const job = (code: string, testCode: string): SandboxJob => ({
+    ...(content.kind === 'program' ? { kind: 'program' as const } : {}),
     code,
     moduleName: content.moduleName,
     testCode,
@@ -28,9 +29,11 @@ export async function checkInSandbox(
   ]);
 
   const problems: string[] = [];
+  const program = content.kind === 'program';
+  const [testsFile, samplesFile] = program ? ['cases.yaml', 'the visible cases of cases.yaml'] : ['tests.py', 'samples.py'];
   for (const [file, result] of [
-    ['tests.py', hidden],
-    ['samples.py', samples],
+    [testsFile, hidden],
+    [samplesFile, samples],
   ] as const) {
     const ran = result.feedback.tests.length > 0;
     if (!ran && (result.verdict === 'passed' || result.verdict === 'internal_error')) {
@@ -42,10 +45,10 @@ export async function checkInSandbox(
     }
   }
   if (starter.verdict === 'passed') {
-    problems.push('starter.py passes tests.py: the tests cannot tell the starter from a solution');
+    problems.push(`starter.py passes ${testsFile}: the tests cannot tell the starter from a solution`);
   } else if (starter.verdict !== 'tests_failed') {
     problems.push(
-      `starter.py should fail tests.py by failing tests, but it ends as ${starter.verdict}; ${describe(starter.feedback)}`,
+      `starter.py should fail ${testsFile} by failing tests, but it ends as ${starter.verdict}; ${describe(starter.feedback)}`,
     );
   }
   return problems.map((message) => ({ folder, message }));

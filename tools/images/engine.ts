@@ -25,7 +25,12 @@ async function dockerEngine(bin: string): Promise<Engine> {
     buildArgs: [],
     async isHealthy(container) {
       const status = (
-        await runQuiet(bin, ['inspect', '-f', '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}', container])
+        await runQuiet(bin, [
+          'inspect',
+          '-f',
+          '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}',
+          container,
+        ])
       ).trim();
       return status === 'healthy' || status === 'running';
     },
@@ -54,12 +59,18 @@ function hardLimit(name: string): number | null {
 async function configurePodman(work: string): Promise<string[]> {
   const notes: string[] = [];
   const registries = join(work, 'registries.conf');
-  await writeFile(registries, 'unqualified-search-registries = ["docker.io"]\nshort-name-mode = "permissive"\n');
+  await writeFile(
+    registries,
+    'unqualified-search-registries = ["docker.io"]\nshort-name-mode = "permissive"\n',
+  );
   process.env.CONTAINERS_REGISTRIES_CONF = registries;
 
   const nofile = Math.min(hardLimit('Max open files') ?? 1_048_576, 1_048_576);
   const nproc = Math.min(hardLimit('Max processes') ?? 32_768, 32_768);
-  const lines = ['[containers]', `default_ulimits = ["nofile=${nofile}:${nofile}", "nproc=${nproc}:${nproc}"]`];
+  const lines = [
+    '[containers]',
+    `default_ulimits = ["nofile=${nofile}:${nofile}", "nproc=${nproc}:${nproc}"]`,
+  ];
   const cgroupV2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
   if (!cgroupV2 && which('runc')) {
     lines.push('[engine]', 'runtime = "runc"');
@@ -88,7 +99,10 @@ async function podmanEngine(bin: string, work: string): Promise<Engine> {
         return true;
       } catch (error) {
         if (/no defined healthcheck|has no healthcheck/i.test(String(error))) {
-          return (await runQuiet(bin, ['inspect', '-f', '{{.State.Status}}', container])).trim() === 'running';
+          return (
+            (await runQuiet(bin, ['inspect', '-f', '{{.State.Status}}', container])).trim() ===
+            'running'
+          );
         }
         return false;
       }
@@ -103,13 +117,25 @@ export async function detectEngine(work: string): Promise<Engine> {
   let podman = which('podman');
   if (!podman && canInstallWithApt()) {
     console.log('no working Docker or podman: installing Debian podman, buildah, podman-compose');
-    const packages = ['podman', 'buildah', 'podman-compose', 'uidmap', 'slirp4netns', 'fuse-overlayfs'];
+    const packages = [
+      'podman',
+      'buildah',
+      'podman-compose',
+      'uidmap',
+      'slirp4netns',
+      'fuse-overlayfs',
+    ];
     if (!existsSync('/sys/fs/cgroup/cgroup.controllers')) packages.push('runc');
     await aptInstall(packages);
     podman = which('podman');
   }
   // crun cannot create containers on a cgroup v1 host; runc can (podmanEngine picks it).
-  if (podman && !existsSync('/sys/fs/cgroup/cgroup.controllers') && !which('runc') && canInstallWithApt()) {
+  if (
+    podman &&
+    !existsSync('/sys/fs/cgroup/cgroup.controllers') &&
+    !which('runc') &&
+    canInstallWithApt()
+  ) {
     console.log('cgroup v1 and no runc: installing Debian runc');
     await aptInstall(['runc']);
   }

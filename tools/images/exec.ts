@@ -16,19 +16,33 @@ export interface RunOptions {
 export function run(command: string, args: string[], options: RunOptions = {}): Promise<void> {
   console.log(`$ ${[command, ...args].join(' ')}`);
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { stdio: 'inherit', cwd: options.cwd ?? ROOT, env: options.env ?? process.env });
+    const child = spawn(command, args, {
+      stdio: 'inherit',
+      cwd: options.cwd ?? ROOT,
+      env: options.env ?? process.env,
+    });
     child.once('error', reject);
     child.once('exit', (code, signal) => {
       if (code === 0 || options.allowFailure) resolvePromise();
-      else reject(new Error(`${command} ${args.slice(0, 3).join(' ')} … exited with ${code ?? signal}`));
+      else
+        reject(
+          new Error(`${command} ${args.slice(0, 3).join(' ')} … exited with ${code ?? signal}`),
+        );
     });
   });
 }
 
 /** Runs a command and returns its standard output; rejects with its error output on failure. */
-export function runQuiet(command: string, args: string[], options: RunOptions = {}): Promise<string> {
+export function runQuiet(
+  command: string,
+  args: string[],
+  options: RunOptions = {},
+): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: options.env ?? process.env });
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? ROOT,
+      env: options.env ?? process.env,
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -36,7 +50,12 @@ export function runQuiet(command: string, args: string[], options: RunOptions = 
     child.once('error', reject);
     child.once('exit', (code) => {
       if (code === 0 || options.allowFailure) resolvePromise(out);
-      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}: ${err.trim() || out.trim()}`));
+      else
+        reject(
+          new Error(
+            `${command} ${args.join(' ')} exited with ${code}: ${err.trim() || out.trim()}`,
+          ),
+        );
     });
   });
 }

@@ -10,8 +10,16 @@ describe('graderProfile', () => {
     defaultAction: 'SCMP_ACT_ERRNO',
     syscalls: [
       { names: ['read', 'write', 'unshare'], action: 'SCMP_ACT_ALLOW' },
-      { names: ['bpf', 'sethostname', 'setdomainname'], action: 'SCMP_ACT_ALLOW', includes: { caps: ['CAP_SYS_ADMIN'] } },
-      { names: ['bpf', 'sethostname', 'setdomainname'], action: 'SCMP_ACT_ERRNO', excludes: { caps: ['CAP_SYS_ADMIN'] } },
+      {
+        names: ['bpf', 'sethostname', 'setdomainname'],
+        action: 'SCMP_ACT_ALLOW',
+        includes: { caps: ['CAP_SYS_ADMIN'] },
+      },
+      {
+        names: ['bpf', 'sethostname', 'setdomainname'],
+        action: 'SCMP_ACT_ERRNO',
+        excludes: { caps: ['CAP_SYS_ADMIN'] },
+      },
       { names: ['sethostname'], action: 'SCMP_ACT_ERRNO' },
     ],
   };
@@ -31,7 +39,9 @@ describe('graderProfile', () => {
   });
 
   it('matches the committed infra/compose.grader-seccomp.json in shape', () => {
-    const committed = JSON.parse(readFileSync(join(ROOT, 'infra', 'compose.grader-seccomp.json'), 'utf8')) as {
+    const committed = JSON.parse(
+      readFileSync(join(ROOT, 'infra', 'compose.grader-seccomp.json'), 'utf8'),
+    ) as {
       syscalls: { names: string[]; action: string; includes?: unknown }[];
     };
     const lifted = committed.syscalls.filter((rule) => rule.names.includes('sethostname'));

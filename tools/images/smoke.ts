@@ -19,7 +19,7 @@ import { ROOT, run, runQuiet } from './exec.ts';
 import { writeSecrets } from './secrets.ts';
 import { submitAndGrade } from './submit.ts';
 import { checkSchemes } from './schemes.ts';
-import { freePort } from './net.ts';
+import { freePort } from '@koodi/tools/stack/processes.ts';
 
 const PROJECT = 'koodi-smoke';
 const STATE_FILE = join(ROOT, '.data', 'images-smoke.json');
@@ -50,7 +50,11 @@ function composeFiles(engine: Engine): string[] {
   return files;
 }
 
-async function stage<T>(name: string, work: () => Promise<T>, outcome: (value: T) => string = () => 'ok'): Promise<T> {
+async function stage<T>(
+  name: string,
+  work: () => Promise<T>,
+  outcome: (value: T) => string = () => 'ok',
+): Promise<T> {
   console.log(`\n=== ${name}`);
   const started = performance.now();
   try {
@@ -58,7 +62,11 @@ async function stage<T>(name: string, work: () => Promise<T>, outcome: (value: T
     stages.push({ name, seconds: (performance.now() - started) / 1000, outcome: outcome(value) });
     return value;
   } catch (error) {
-    stages.push({ name, seconds: (performance.now() - started) / 1000, outcome: `FAILED: ${firstLine(error)}` });
+    stages.push({
+      name,
+      seconds: (performance.now() - started) / 1000,
+      outcome: `FAILED: ${firstLine(error)}`,
+    });
     throw error;
   }
 }
@@ -82,9 +90,12 @@ async function buildAppImages(engine: Engine, caFile: string): Promise<void> {
       run(engine.bin, [
         'build',
         ...engine.buildArgs,
-        '--secret', `id=ca,src=${caFile}`,
-        '-f', `apps/${app}/Dockerfile`,
-        '-t', `koodi/${app}:${TAG}`,
+        '--secret',
+        `id=ca,src=${caFile}`,
+        '-f',
+        `apps/${app}/Dockerfile`,
+        '-t',
+        `koodi/${app}:${TAG}`,
         '.',
       ]),
     );
@@ -93,9 +104,13 @@ async function buildAppImages(engine: Engine, caFile: string): Promise<void> {
 
 async function containerOf(engine: Engine, service: string): Promise<string> {
   const ids = await runQuiet(engine.bin, [
-    'ps', '-a', '-q',
-    '--filter', `label=com.docker.compose.project=${PROJECT}`,
-    '--filter', `label=com.docker.compose.service=${service}`,
+    'ps',
+    '-a',
+    '-q',
+    '--filter',
+    `label=com.docker.compose.project=${PROJECT}`,
+    '--filter',
+    `label=com.docker.compose.service=${service}`,
   ]);
   const id = ids.trim().split('\n').filter(Boolean)[0];
   if (!id) throw new Error(`no container for service ${service}`);
@@ -119,13 +134,22 @@ async function waitHealthy(engine: Engine, services: string[], timeoutMs = 180_0
       }
     }
     if (pending.size === 0) break;
-    if (Date.now() > deadline) throw new Error(`not healthy within ${timeoutMs / 1000} s: ${[...pending].join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(`not healthy within ${timeoutMs / 1000} s: ${[...pending].join(', ')}`);
     await sleep(1000);
   }
 }
 
 async function dumpLogs(engine: Engine): Promise<void> {
-  for (const service of ['migrate', 'content-sync', 'api-1', 'api-2', 'grader-1', 'grader-2', 'web']) {
+  for (const service of [
+    'migrate',
+    'content-sync',
+    'api-1',
+    'api-2',
+    'grader-1',
+    'grader-2',
+    'web',
+  ]) {
     try {
       const id = await containerOf(engine, service);
       console.log(`\n--- logs of ${service}`);
@@ -143,14 +167,29 @@ async function main(): Promise<number> {
   let composeStarted = false;
   let failed = false;
   try {
-    engine = await stage('container engine', () => detectEngine(work), (found) => `${found.name} (${found.describe})`);
-    const compose = await stage('compose tool', () => composeOf(engine!), (found) => found.join(' '));
+    engine = await stage(
+      'container engine',
+      () => detectEngine(work),
+      (found) => `${found.name} (${found.describe})`,
+    );
+    const compose = await stage(
+      'compose tool',
+      () => composeOf(engine!),
+      (found) => found.join(' '),
+    );
     const caFile = join(work, 'ca.pem');
     // An empty secret when the host trusts no extra authority: the Dockerfiles test for -s.
-    await writeFile(caFile, process.env.NODE_EXTRA_CA_CERTS ? await readFile(process.env.NODE_EXTRA_CA_CERTS, 'utf8') : '');
+    await writeFile(
+      caFile,
+      process.env.NODE_EXTRA_CA_CERTS
+        ? await readFile(process.env.NODE_EXTRA_CA_CERTS, 'utf8')
+        : '',
+    );
 
-    await stage('base images (pull or stand-in)', () => ensureBaseImages(engine!, work, caFile), (made) =>
-      made.length ? `stand-ins: ${made.join(', ')}` : 'all present',
+    await stage(
+      'base images (pull or stand-in)',
+      () => ensureBaseImages(engine!, work, caFile),
+      (made) => (made.length ? `stand-ins: ${made.join(', ')}` : 'all present'),
     );
     await buildAppImages(engine, caFile);
 
@@ -191,7 +230,11 @@ async function main(): Promise<number> {
       await composeRun(['up', '-d', '--no-deps', 'web']);
       await waitHealthy(engine!, ['web']);
     });
-    await stage('submit through NGINX and see it graded', () => submitAndGrade(`http://127.0.0.1:${port}`), (result) => result);
+    await stage(
+      'submit through NGINX and see it graded',
+      () => submitAndGrade(`http://127.0.0.1:${port}`),
+      (result) => result,
+    );
     const certificate = await readFile(join(secretsDir, 'tls', 'cert.pem'), 'utf8');
     await stage(
       'identity over HTTPS and plain HTTP',
@@ -215,7 +258,9 @@ async function main(): Promise<number> {
       };
       await mkdir(join(ROOT, '.data'), { recursive: true });
       await writeFile(STATE_FILE, `${JSON.stringify(state, null, 2)}\n`);
-      console.log(`\nthe stack stays up at ${state.url} (${STATE_FILE}); stop it with: tools/images/smoke --down`);
+      console.log(
+        `\nthe stack stays up at ${state.url} (${STATE_FILE}); stop it with: tools/images/smoke --down`,
+      );
     }
     return 0;
   } catch (error) {
@@ -227,7 +272,11 @@ async function main(): Promise<number> {
     if (engine && composeStarted && !keep) {
       const compose = await composeOf(engine);
       await stage('tear down', () =>
-        run(compose[0], [...compose.slice(1), '-p', PROJECT, ...composeFiles(engine!), 'down', '-v'], { allowFailure: true }).then(
+        run(
+          compose[0],
+          [...compose.slice(1), '-p', PROJECT, ...composeFiles(engine!), 'down', '-v'],
+          { allowFailure: true },
+        ).then(
           // podman-compose 1.0 leaves the project's network behind.
           () => run(engine!.bin, ['network', 'rm', `${PROJECT}_default`], { allowFailure: true }),
         ),

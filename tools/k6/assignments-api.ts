@@ -6,8 +6,20 @@ import { BASE_URL, DURATION, VUS } from './lib/koodi.ts';
 
 export const options: Options = {
   scenarios: {
-    warmup: { executor: 'constant-vus', vus: VUS, duration: '5s', gracefulStop: '0s', tags: { phase: 'warmup' } },
-    assignments: { executor: 'constant-vus', vus: VUS, duration: DURATION, startTime: '5s', tags: { phase: 'measure' } },
+    warmup: {
+      executor: 'constant-vus',
+      vus: VUS,
+      duration: '5s',
+      gracefulStop: '0s',
+      tags: { phase: 'warmup' },
+    },
+    assignments: {
+      executor: 'constant-vus',
+      vus: VUS,
+      duration: DURATION,
+      startTime: '5s',
+      tags: { phase: 'measure' },
+    },
   },
   thresholds: {
     'http_req_failed{phase:measure}': ['rate<0.001'],

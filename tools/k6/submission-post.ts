@@ -5,7 +5,14 @@
 import { check } from 'k6';
 import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import { DURATION, VUS, distinctSolution, firstAssignment, newStudent, submit } from './lib/koodi.ts';
+import {
+  DURATION,
+  VUS,
+  distinctSolution,
+  firstAssignment,
+  newStudent,
+  submit,
+} from './lib/koodi.ts';
 
 const accepted = new Counter('submissions_accepted');
 

@@ -35,7 +35,7 @@ export const options: Options = {
     },
   },
   thresholds: {
-    'submit_to_verdict': ['p(50)<=30', 'p(99)<=100'],
+    submit_to_verdict: ['p(50)<=30', 'p(99)<=100'],
     verdict_passed: ['rate>0.999'],
     dedupe_verdict_in_post: ['rate>0.99'],
   },
@@ -65,7 +65,7 @@ export default function (data: { assignmentId: string }): void {
   const code = distinctSolution(`${__VU}-${__ITER}-${Date.now()}`);
   const started = Date.now();
   const response = submit(data.assignmentId, code);
-  if (!check(response, { 'accepted': (r) => r.status === 202 || r.status === 200 })) return;
+  if (!check(response, { accepted: (r) => r.status === 202 || r.status === 200 })) return;
   const view = awaitVerdict(json<SubmissionView>(response).id, started);
   passed.add(view?.status === 'passed');
 

@@ -34,6 +34,10 @@ function namesIn(...files: string[]): Set<string> {
   return names;
 }
 
+/** The variables both apps read, parsed in @koodi/server, and the ops server both run. */
+const SERVER_CONFIG = 'libs/server/src/lib/config/server.config.ts';
+const OPS_SERVER = 'libs/server/src/lib/ops/ops.server.ts';
+
 /** Paths an ops server answers, read from its source. */
 function routesIn(file: string): Set<string> {
   return new Set(
@@ -68,14 +72,14 @@ function facts(): DriftContext {
     apps: {
       api: {
         image: 'koodi/api',
-        envNames: namesIn('apps/api/src/config/api.config.ts'),
-        opsRoutes: routesIn('apps/api/src/ops/ops-server.service.ts'),
+        envNames: namesIn('apps/api/src/config/api.config.ts', SERVER_CONFIG),
+        opsRoutes: routesIn(OPS_SERVER),
         loadConfig: loadApiConfig,
       },
       grader: {
         image: 'koodi/grader',
-        envNames: namesIn('apps/grader/src/app/config/grader.config.ts'),
-        opsRoutes: routesIn('apps/grader/src/app/ops/ops.server.ts'),
+        envNames: namesIn('apps/grader/src/app/config/grader.config.ts', SERVER_CONFIG),
+        opsRoutes: routesIn(OPS_SERVER),
         loadConfig: loadGraderConfig,
       },
     },
@@ -248,7 +252,7 @@ describe('infra/k8s drift is caught', () => {
         ((
           find(set, 'Deployment', 'grader') as unknown as Pod
         ).spec.template.spec.terminationGracePeriodSeconds = 5),
-      expect: /terminationGracePeriodSeconds 5 leaves no room for SHUTDOWN_TIMEOUT_MS 10000/,
+      expect: /terminationGracePeriodSeconds 5 leaves no room for SHUTDOWN_GRACE_SECONDS 10/,
     },
   ];
 

@@ -52,7 +52,7 @@ export interface AppFacts {
     opsHost?: string;
     host?: string;
     gradingQueue: string;
-    shutdownTimeoutMs?: number;
+    shutdownGraceSeconds?: number;
   };
 }
 
@@ -365,9 +365,9 @@ function appContainerProblems(
     problems.push(`${where}: GRADING_QUEUE ${config.gradingQueue} is not a queue KEDA scales on`);
   }
   const grace = template.spec.terminationGracePeriodSeconds ?? 30;
-  if (config.shutdownTimeoutMs !== undefined && config.shutdownTimeoutMs / 1000 >= grace) {
+  if (config.shutdownGraceSeconds !== undefined && config.shutdownGraceSeconds >= grace) {
     problems.push(
-      `${where}: terminationGracePeriodSeconds ${grace} leaves no room for SHUTDOWN_TIMEOUT_MS ${config.shutdownTimeoutMs}`,
+      `${where}: terminationGracePeriodSeconds ${grace} leaves no room for SHUTDOWN_GRACE_SECONDS ${config.shutdownGraceSeconds}`,
     );
   }
   void workload;

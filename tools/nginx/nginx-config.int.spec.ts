@@ -1,5 +1,6 @@
-// Runs the real NGINX on the rendered dev template in front of two stand-in API replicas
-// (child processes) and a small static site, all on 127.0.0.1. Covers docs/SECURITY.md cases 24, 26,
+// Runs the real NGINX on infra/nginx/nginx.dev.conf, rendered by tools/stack exactly as `npm start`
+// and `npm test` run it, in front of two stand-in API replicas (child processes) and a small
+// static site, all on 127.0.0.1; and checks infra/nginx/nginx.prod.conf, the web image's. Covers docs/SECURITY.md cases 24, 26,
 // 28 (headers) and 29 (413 at NGINX) for the proxy layer.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,17 +16,17 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { renderNginxConfig } from '../stack/stack.ts';
 import {
-  prepareNginxPrefix,
-  prodConfigPath,
-  readDevTemplate,
-  renderDevNginxConfig,
   certificateFromSecretsTool,
+  prodConfigPath,
   renderLocalProdNginxConfig,
+  repoRoot,
 } from './nginx-config.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const standInScript = join(here, 'fixtures', 'api-stand-in.ts');
+const devConfigPath = join(repoRoot, 'infra', 'nginx', 'nginx.dev.conf');
 
 interface Reply {
   status: number;
@@ -59,7 +60,7 @@ function parseJson(reply: Reply): { error?: { code?: string; message?: string } 
   return JSON.parse(reply.body.toString('utf8')) as { error?: { code?: string; message?: string } };
 }
 
-describe('NGINX dev config (infra/nginx/nginx.dev.conf)', () => {
+describe('NGINX of the local stack (infra/nginx/nginx.dev.conf)', () => {
   const nginxBin = findNginx();
   let workDir = '';
   let port = 0;
@@ -146,7 +147,8 @@ describe('NGINX dev config (infra/nginx/nginx.dev.conf)', () => {
     workDir = await mkdtemp(join(tmpdir(), 'koodi-nginx-'));
     const prefix = join(workDir, 'nginx');
     const webRoot = join(workDir, 'web');
-    await prepareNginxPrefix(prefix);
+    // NGINX creates its temporary folders but not their parent.
+    await mkdir(join(prefix, 'tmp'), { recursive: true });
     await writeSite(webRoot);
     // Run as root, NGINX workers drop to `nobody`: they must be able to read the site.
     await chmod(workDir, 0o755);
@@ -155,14 +157,13 @@ describe('NGINX dev config (infra/nginx/nginx.dev.conf)', () => {
     await startReplica('replica-a');
     await startReplica('replica-b');
     port = await freePort();
-    const config = renderDevNginxConfig(await readDevTemplate(), {
-      listenPort: port,
-      apiAddresses: replicas.map((replica) => `127.0.0.1:${replica.port}`),
+    const configFile = renderNginxConfig({
+      dir: prefix,
+      port,
+      listenAddress: '127.0.0.1',
+      apiPorts: replicas.map((replica) => replica.port),
       webRoot,
-      prefix,
     });
-    const configFile = join(workDir, 'nginx.conf');
-    await writeFile(configFile, config);
 
     const check = spawnSync(
       nginxBin,
@@ -240,19 +241,23 @@ describe('NGINX dev config (infra/nginx/nginx.dev.conf)', () => {
       const reply = await ask({ path });
       assert.equal(reply.status, 200, path);
       const csp = String(reply.headers['content-security-policy']);
-      for (const part of [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
-        "connect-src 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-      ]) {
+      // Pages get the page policy; API answers the API's own, stricter one.
+      const parts = path.startsWith('/api/')
+        ? ["default-src 'none'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'none'"]
+        : [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            "connect-src 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+          ];
+      for (const part of parts) {
         assert.ok(csp.includes(part), `${path}: CSP lacks ${part}: ${csp}`);
       }
       assert.equal(reply.headers['x-content-type-options'], 'nosniff');
-      assert.equal(reply.headers['referrer-policy'], 'strict-origin-when-cross-origin');
+      assert.equal(reply.headers['referrer-policy'], 'same-origin');
       assert.equal(reply.headers['x-frame-options'], 'DENY');
       assert.equal(reply.headers['server'], 'nginx');
     }
@@ -465,7 +470,7 @@ describe('NGINX production config (infra/nginx/nginx.prod.conf)', () => {
     const workDir = await mkdtemp(join(tmpdir(), 'koodi-nginx-prod-'));
     try {
       const prod = await readFile(prodConfigPath, 'utf8');
-      const dev = await readDevTemplate();
+      const dev = await readFile(devConfigPath, 'utf8');
       // Docker's DNS names do not resolve here: the upstream include points at a local address,
       // and the files Compose mounts (TLS server, certificate) are written beside it.
       assert.match(prod, /include \/etc\/nginx\/koodi\/api-upstream\.conf;/);

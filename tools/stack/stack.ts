@@ -304,6 +304,8 @@ export function renderNginxConfig(options: {
     .replaceAll('{{api_upstreams}}', upstreams)
     .replaceAll('{{web_root}}', webRoot)
     .replaceAll('{{prefix}}', dir);
+  const unknown = /\{\{\w+\}\}/.exec(rendered);
+  if (unknown) throw new Error(`unknown placeholder ${unknown[0]} in nginx.dev.conf`);
   const file = join(dir, 'nginx.conf');
   writeFileSync(file, rendered);
   return file;

@@ -1,4 +1,4 @@
-// `npm test`: lint, unit, integration and end-to-end tests, starting what they need.
+// `npm test`: lint, unit, integration, end-to-end and several-host tests, starting what they need.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { freePort, isPortFree } from './processes.ts';
@@ -33,7 +33,7 @@ function runCounted(
   });
 }
 
-const p = progress(6);
+const p = progress(7);
 p.step('Checking system programs');
 const programs = ensurePrograms(TEST_PROGRAMS, p.log);
 p.log(`found ${[...programs.keys()].join(', ')}`);
@@ -53,12 +53,15 @@ const env = {
 };
 
 try {
-  p.step('Lint, build, unit and integration tests (nx run-many -t lint test)');
+  p.step('Lint and unit tests (nx run-many -t lint test)');
   await runCounted(
     'lint and test',
     ['run-many', '-t', 'lint', 'test', '--output-style=stream'],
     env,
   );
+
+  p.step('Integration tests against PostgreSQL and Redis (nx run-many -t test-int)');
+  await runCounted('test-int', ['run-many', '-t', 'test-int', '--output-style=stream'], env);
 
   p.step('End-to-end: the whole stack behind NGINX, in Chromium');
   // A database of its own, new each run, so the browser tests start from a clean slate.

@@ -2,8 +2,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
 
-const eslint = new ESLint({ cwd: new URL('../../', import.meta.url).pathname });
+// The files linted here do not exist, so no tsconfig holds them: without types, as the
+// boundary rules need none (tools/workspace/type-aware-lint.spec.ts covers the typed rules).
+const eslint = new ESLint({
+  cwd: new URL('../../', import.meta.url).pathname,
+  overrideConfig: tseslint.configs.disableTypeChecked,
+});
 
 async function boundaryErrors(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
@@ -30,6 +36,14 @@ describe('module boundaries', () => {
     assert.equal(errors.length, 1);
   });
 
+  it('refuse a library importing the tools', async () => {
+    const errors = await boundaryErrors(
+      'libs/queue/src/testing/forbidden.ts',
+      "import { freePort } from '@koodi/tools/stack/processes.ts';\nexport const x = freePort;\n",
+    );
+    assert.equal(errors.length, 1);
+  });
+
   it('refuse a library importing an app', async () => {
     const errors = await boundaryErrors(
       'libs/db/src/lib/forbidden.ts',
@@ -41,8 +55,8 @@ describe('module boundaries', () => {
   it('refuse production code importing the in-memory repositories, and allow specs to', async () => {
     const code =
       "import { FakeSubmissionRepository } from '@koodi/db/testing';\nexport const x = FakeSubmissionRepository;\n";
-    const restricted = async (filePath: string) => {
-      const [result] = await eslint.lintText(code, { filePath });
+    const restricted = async (filePath: string, text = code) => {
+      const [result] = await eslint.lintText(text, { filePath });
       return result.messages
         .filter((m) => m.ruleId === 'no-restricted-imports')
         .map((m) => m.message);
@@ -57,6 +71,12 @@ describe('module boundaries', () => {
     }
     assert.deepEqual(await restricted('apps/api/src/submissions/allowed.spec.ts'), []);
     assert.deepEqual(await restricted('apps/grader/src/test/allowed.ts'), []);
+    const queueTesting =
+      "import { freePort } from '@koodi/queue/testing';\nexport const x = freePort;\n";
+    const queueErrors = await restricted('apps/grader/src/app/forbidden.ts', queueTesting);
+    assert.equal(queueErrors.length, 1);
+    assert.match(queueErrors[0], /for tests only/);
+    assert.deepEqual(await restricted('apps/api/src/testing/allowed.ts', queueTesting), []);
     // The relative cross-project rule still holds where the fakes are refused.
     const relative = await eslint.lintText(
       "import { x } from '../../../libs/db/src';\nexport const y = x;\n",

@@ -12,17 +12,21 @@ const arg = (name: string, fallback: string) => {
   return index >= 0 ? process.argv[index + 1] : fallback;
 };
 const url = arg('url', 'http://127.0.0.1:3000');
-if (!/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(url)) throw new Error('load tests talk to 127.0.0.1 only');
+if (!/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(url))
+  throw new Error('load tests talk to 127.0.0.1 only');
 const seconds = Number(arg('seconds', '10'));
 const connections = Number(arg('connections', '10'));
 const secret = process.env.COOKIE_SECRET || 'koodi-development-cookie-secret-not-for-production';
 const cookieName = arg('cookie', 'koodi_id');
 const only = arg('only', 'all');
-const sign = (value: string) => `${value}.${createHmac('sha256', secret).update(value).digest('base64').replace(/=+$/, '')}`;
+const sign = (value: string) =>
+  `${value}.${createHmac('sha256', secret).update(value).digest('base64').replace(/=+$/, '')}`;
 
 async function run(title: string, options: autocannon.Options) {
   const result = await autocannon({ duration: seconds, connections, ...options });
-  const statuses = Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => `${code}×${count}`).join(' ');
+  const statuses = Object.entries(result.statusCodeStats ?? {})
+    .map(([code, { count }]) => `${code}×${count}`)
+    .join(' ');
   console.log(
     `${title.padEnd(34)} ${String(result.requests.total).padStart(7)} req  ${String(Math.round(result.requests.average)).padStart(6)} req/s` +
       `  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  errors ${result.errors + result.non2xx}  [${statuses}]`,
@@ -46,7 +50,10 @@ if (only === 'get') process.exit(0);
 const students = Math.ceil(seconds * 6000) + 2000;
 const db = new pg.Client({ connectionString: process.env.DATABASE_URL });
 await db.connect();
-const { rows } = await db.query<{ id: string }>('INSERT INTO users SELECT FROM generate_series(1, $1) RETURNING id', [students]);
+const { rows } = await db.query<{ id: string }>(
+  'INSERT INTO users SELECT FROM generate_series(1, $1) RETURNING id',
+  [students],
+);
 await db.end();
 const cookies = rows.map((row) => `${cookieName}=${encodeURIComponent(sign(row.id))}`);
 let next = 0;

@@ -45,12 +45,16 @@ export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplic
     return503OnClosing: true,
   });
   const logger = new JsonLogger(adapter.getInstance().log);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
-    logger,
-    bufferLogs: false,
-    // Our own JSON parser (http-hooks) refuses invalid UTF-8 instead of replacing it.
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forConfig(config),
+    adapter,
+    {
+      logger,
+      bufferLogs: false,
+      // Our own JSON parser (http-hooks) refuses invalid UTF-8 instead of replacing it.
+      bodyParser: false,
+    },
+  );
   const fastify = app.getHttpAdapter().getInstance();
   await app.register(fastifyCookie, { secret: config.cookieSecret });
   installHttpHooks(fastify, config, app.get(Metrics));
@@ -59,7 +63,9 @@ export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplic
     app,
     new DocumentBuilder()
       .setTitle('Koodi API')
-      .setDescription('Assignments, submissions, live grading status and progress. Errors are { error: { code, message } }.')
+      .setDescription(
+        'Assignments, submissions, live grading status and progress. Errors are { error: { code, message } }.',
+      )
       .setVersion('1')
       .build(),
   );

@@ -9,8 +9,7 @@ import { HttpDrain } from './http/http-drain.service';
 import { IdentityModule } from './identity/identity.module';
 import { InfraModule } from './infra/infra.module';
 import { MeModule } from './me/me.module';
-import { Metrics } from './ops/metrics.service';
-import { OpsServer } from './ops/ops-server.service';
+import { opsProviders } from './ops/ops.providers';
 import { Reconciler } from './reconciler/reconciler.service';
 import { RunsModule } from './runs/runs.module';
 import { StreamModule } from './stream/stream.module';
@@ -36,8 +35,7 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         HttpDrain,
-        Metrics,
-        OpsServer,
+        ...opsProviders,
         Reconciler,
       ],
     };

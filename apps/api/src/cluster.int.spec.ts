@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { apiRoutes, type SubmissionView } from '@koodi/contracts';
 import type { AssignmentEntity } from '@koodi/db';
-import { LocalRedisCluster } from '@koodi/queue';
+import { LocalRedisCluster } from '@koodi/queue/testing';
 import { Cluster } from 'ioredis';
 import {
   createAssignment,

@@ -3,24 +3,13 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { apiRoutes, type SubmissionView } from '@koodi/contracts';
 import { AssignmentRepository, createDataSource } from '@koodi/db';
+import { freePort } from '@koodi/queue/testing';
 import type { DataSource } from 'typeorm';
 import { assignmentContent, eventually, Student } from './testing/api-harness';
 import { SseClient } from './testing/sse-client';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** docs/SECURITY.md case 23: SIGTERM to a running API process. */
 describe('graceful shutdown (case 23)', () => {
@@ -31,7 +20,10 @@ describe('graceful shutdown (case 23)', () => {
   let output = '';
 
   before(async () => {
-    dataSource = await createDataSource({ url: process.env['DATABASE_URL']!, poolSize: 1 }).initialize();
+    dataSource = await createDataSource({
+      url: process.env['DATABASE_URL']!,
+      poolSize: 1,
+    }).initialize();
     const [port, opsPort] = [await freePort(), await freePort()];
     url = `http://127.0.0.1:${port}`;
     child = spawn(process.execPath, [join(__dirname, 'main.js')], {
@@ -47,7 +39,9 @@ describe('graceful shutdown (case 23)', () => {
     });
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    exit = new Promise((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     await eventually(async () => {
       try {
         return (await fetch(url + apiRoutes.health())).status === 200 ? true : undefined;
@@ -66,8 +60,12 @@ describe('graceful shutdown (case 23)', () => {
     await new AssignmentRepository(dataSource).upsertBySlug(content);
 
     const watcher = new Student(url);
-    const submitted = (await watcher.submit(content.slug, { code: `x = "${randomUUID()}"` })).body as SubmissionView;
-    const stream = new SseClient(url + apiRoutes.submissionEvents(submitted.id), watcher.cookieHeader);
+    const submitted = (await watcher.submit(content.slug, { code: `x = "${randomUUID()}"` }))
+      .body as SubmissionView;
+    const stream = new SseClient(
+      url + apiRoutes.submissionEvents(submitted.id),
+      watcher.cookieHeader,
+    );
     await stream.until(() => stream.events.length >= 1);
 
     // A POST whose body is still arriving when SIGTERM comes.
@@ -79,7 +77,11 @@ describe('graceful shutdown (case 23)', () => {
         url + apiRoutes.submissions(content.slug),
         {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), cookie: slow.cookieHeader! },
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            cookie: slow.cookieHeader!,
+          },
         },
         (response) => {
           let text = '';
@@ -100,7 +102,10 @@ describe('graceful shutdown (case 23)', () => {
     assert.equal((JSON.parse(answer.text) as SubmissionView).status, 'queued');
 
     await stream.ended;
-    assert.ok(stream.comments.some((comment) => comment.includes('shutting down')), JSON.stringify(stream.comments));
+    assert.ok(
+      stream.comments.some((comment) => comment.includes('shutting down')),
+      JSON.stringify(stream.comments),
+    );
 
     const { code, signal } = await exit;
     assert.equal(signal, null, output);

@@ -57,14 +57,22 @@ const codeOf = (run: string, i: number) => `def hello():\n    return "Hello"\n# 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  sorted.length === 0
+    ? NaN
+    : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 const queue = `grading:bench:${randomUUID().slice(0, 8)}`;
 const run = randomUUID().slice(0, 8);
-const db = new pg.Pool({ connectionString: databaseUrl, max: producers + 2, application_name: 'grader-bench' });
+const db = new pg.Pool({
+  connectionString: databaseUrl,
+  max: producers + 2,
+  application_name: 'grader-bench',
+});
 const client = new RedisListClient({ redisUrl, queue });
 
-async function setUp(count: number): Promise<{ assignmentId: string; version: string; users: string[] }> {
+async function setUp(
+  count: number,
+): Promise<{ assignmentId: string; version: string; users: string[] }> {
   const slug = `bench-${run}`;
   const version = `bench-${run}`;
   const { rows } = await db.query(
@@ -80,17 +88,29 @@ async function setUp(count: number): Promise<{ assignmentId: string; version: st
 }
 
 /** Inserts the row, then queues its id: what the API does for an accepted submission. */
-async function submit(assignmentId: string, version: string, userId: string, code: string): Promise<string> {
+async function submit(
+  assignmentId: string,
+  version: string,
+  userId: string,
+  code: string,
+): Promise<string> {
   const { rows } = await db.query(
     `INSERT INTO submissions (assignment_id, assignment_version, user_id, code, code_sha256)
      VALUES ($1, $2, $3, $4, $5) RETURNING id`,
     [assignmentId, version, userId, code, sha256(code)],
   );
-  await lastValueFrom(client.emit(GRADE_SUBMISSION, { submissionId: rows[0].id }), { defaultValue: undefined });
+  await lastValueFrom(client.emit(GRADE_SUBMISSION, { submissionId: rows[0].id }), {
+    defaultValue: undefined,
+  });
   return rows[0].id;
 }
 
-async function submitAll(assignmentId: string, version: string, users: string[], label: string): Promise<void> {
+async function submitAll(
+  assignmentId: string,
+  version: string,
+  users: string[],
+  label: string,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: producers }, async () => {
@@ -110,12 +130,13 @@ async function waitForAll(assignmentId: string, count: number, timeoutMs: number
       [assignmentId],
     );
     if (rows[0].n >= count) return;
-    if (Date.now() > deadline) throw new Error(`only ${rows[0].n} of ${count} graded after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`only ${rows[0].n} of ${count} graded after ${timeoutMs} ms`);
     await sleep(20);
   }
 }
 
-function startGrader(): Promise<ChildProcess> {
+async function startGrader(): Promise<ChildProcess> {
   const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
   const profile = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [];
   const child = spawn(process.execPath, [...profile, main], {
@@ -136,23 +157,17 @@ function startGrader(): Promise<ChildProcess> {
     output += chunk.toString();
     process.stderr.write(chunk);
   });
-  return new Promise((resolve, reject) => {
-    const timer = setInterval(async () => {
-      if (child.exitCode !== null) {
-        clearInterval(timer);
-        reject(new Error(`grader exited: ${output}`));
-      }
-      // Ready when its sandboxes are up: it then registers as a consumer of the queue.
-      const { rows } = await db.query(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE $1`,
-        [`koodi-grader bench-${run}%`],
-      );
-      if (rows[0].n > 0) {
-        clearInterval(timer);
-        resolve(child);
-      }
-    }, 50);
-  });
+  // Ready when its sandboxes are up: it then registers as a consumer of the queue. One query at
+  // a time, and a failed query fails the start instead of going unhandled.
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`grader exited: ${output}`);
+    const { rows } = await db.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE $1`,
+      [`koodi-grader bench-${run}%`],
+    );
+    if (rows[0].n > 0) return child;
+    await sleep(50);
+  }
 }
 
 function statFields(pid: number): string[] | null {
@@ -196,7 +211,9 @@ function descendants(root: number): number[] {
  * on a busy machine: the grader's Node process, its sandboxes (the zygotes include the jobs
  * they forked and reaped), and the Postgres backends serving the grader.
  */
-async function cpuSnapshot(graderPid: number): Promise<{ grader: number; sandbox: number; postgres: number }> {
+async function cpuSnapshot(
+  graderPid: number,
+): Promise<{ grader: number; sandbox: number; postgres: number }> {
   const { rows } = await db.query(
     'SELECT pid FROM pg_stat_activity WHERE application_name LIKE $1',
     [`koodi-grader bench-${run}%`],
@@ -210,7 +227,11 @@ async function cpuSnapshot(graderPid: number): Promise<{ grader: number; sandbox
   };
 }
 
-function perJob(before: Awaited<ReturnType<typeof cpuSnapshot>>, after: typeof before, count: number) {
+function perJob(
+  before: Awaited<ReturnType<typeof cpuSnapshot>>,
+  after: typeof before,
+  count: number,
+) {
   return {
     grader: (after.grader - before.grader) / count,
     sandbox: (after.sandbox - before.sandbox) / count,
@@ -229,8 +250,12 @@ async function latencies(assignmentId: string, label: string) {
        FROM submissions WHERE assignment_id = $1 AND code LIKE $2`,
     [assignmentId, `%# ${run}-${label} %`],
   );
-  const sandbox = rows.map((r: { grading_ms: number }) => r.grading_ms).sort((a: number, b: number) => a - b);
-  const total = rows.map((r: { total_ms: string }) => Number(r.total_ms)).sort((a: number, b: number) => a - b);
+  const sandbox = rows
+    .map((r: { grading_ms: number }) => r.grading_ms)
+    .sort((a: number, b: number) => a - b);
+  const total = rows
+    .map((r: { total_ms: string }) => Number(r.total_ms))
+    .sort((a: number, b: number) => a - b);
   return {
     sandboxP50: percentile(sandbox, 50),
     sandboxP99: percentile(sandbox, 99),
@@ -279,18 +304,34 @@ async function main(): Promise<void> {
       slots,
       jobs,
       producers,
-      endToEnd: { gradedPerSec: jobs / e2eSeconds, seconds: e2eSeconds, cpuMsPerJob: e2eCpu, ...e2e },
-      drain: { gradedPerSec: jobs / drainSeconds, seconds: drainSeconds, cpuMsPerJob: drainCpu, ...drain },
+      endToEnd: {
+        gradedPerSec: jobs / e2eSeconds,
+        seconds: e2eSeconds,
+        cpuMsPerJob: e2eCpu,
+        ...e2e,
+      },
+      drain: {
+        gradedPerSec: jobs / drainSeconds,
+        seconds: drainSeconds,
+        cpuMsPerJob: drainCpu,
+        ...drain,
+      },
       loadAverage: loadavg(),
-      verdicts: Object.fromEntries(verdicts.map((r: { verdict: string; n: number }) => [r.verdict, r.n])),
+      verdicts: Object.fromEntries(
+        verdicts.map((r: { verdict: string; n: number }) => [r.verdict, r.n]),
+      ),
       graderRssMb: graderRss,
     };
     if (values.json) {
       console.log(JSON.stringify(result, null, 2));
     } else {
       const ms = (n: number) => `${n.toFixed(1)} ms`;
-      console.log(`grader benchmark: ${slots} slot(s), ${jobs} jobs per phase, ${result.cores} × ${result.cpu}`);
-      console.log('phase                         graded/s  sandbox p50  sandbox p99  submit→verdict p50      p99  CPU ms/job: grader  sandbox  postgres');
+      console.log(
+        `grader benchmark: ${slots} slot(s), ${jobs} jobs per phase, ${result.cores} × ${result.cpu}`,
+      );
+      console.log(
+        'phase                         graded/s  sandbox p50  sandbox p99  submit→verdict p50      p99  CPU ms/job: grader  sandbox  postgres',
+      );
       for (const [name, phase] of [
         ['end to end (insert→verdict)', result.endToEnd],
         ['drain (queue preloaded)', result.drain],
@@ -305,7 +346,9 @@ async function main(): Promise<void> {
       console.log(
         `CPU-bound ceiling of the grading path on ${result.cores} idle cores (drain): ${((1000 * result.cores) / total).toFixed(0)} graded/s (${total.toFixed(2)} CPU ms per job, Redis excluded)`,
       );
-      console.log(`verdicts: ${JSON.stringify(result.verdicts)}; grader RSS ${graderRss.toFixed(0)} MB; load average ${result.loadAverage.map((n) => n.toFixed(1)).join(' ')}`);
+      console.log(
+        `verdicts: ${JSON.stringify(result.verdicts)}; grader RSS ${graderRss.toFixed(0)} MB; load average ${result.loadAverage.map((n) => n.toFixed(1)).join(' ')}`,
+      );
     }
   } finally {
     grader.kill('SIGTERM');

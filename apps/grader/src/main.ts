@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { GraderConfigError, loadGraderConfig, type GraderConfig } from './app/config/grader.config';
+import { ConfigError } from '@koodi/server';
+import { loadGraderConfig, type GraderConfig } from './app/config/grader.config';
 import { createGrader } from './app/grader.app';
 import { JsonLogger } from './app/logging/json.logger';
 
@@ -12,7 +13,7 @@ async function main(): Promise<void> {
   try {
     config = loadGraderConfig();
   } catch (error) {
-    if (!(error instanceof GraderConfigError)) throw error;
+    if (!(error instanceof ConfigError)) throw error;
     JsonLogger.create('info').pino.fatal(
       { context: 'Grader', problems: error.problems },
       error.message,
@@ -27,10 +28,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.log(`${signal}: taking no more jobs, finishing those in hand`);
-    setTimeout(() => {
-      logger.error('Shutdown did not finish in time; exiting');
-      process.exit(1);
-    }, config.shutdownTimeoutMs + EXIT_GRACE_MS).unref();
+    setTimeout(
+      () => {
+        logger.error('Shutdown did not finish in time; exiting');
+        process.exit(1);
+      },
+      config.shutdownGraceSeconds * 1000 + EXIT_GRACE_MS,
+    ).unref();
     app.close().then(
       () => {
         logger.log('Stopped');

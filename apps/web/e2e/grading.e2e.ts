@@ -97,7 +97,8 @@ test.describe('grading a submission', () => {
     // With every status poll refused, the verdict can only come through the event stream.
     await page.route(/\/api\/submissions\/[^/]+$/, (route) => route.abort());
     const stream = page.waitForResponse(
-      (response) => /\/api\/submissions\/[^/]+\/events$/.test(response.url()) && response.status() === 200,
+      (response) =>
+        /\/api\/submissions\/[^/]+\/events$/.test(response.url()) && response.status() === 200,
     );
 
     await student.submit(unique(WRONG_HELLO));
@@ -106,7 +107,9 @@ test.describe('grading a submission', () => {
     expect(await student.verdict()).toBe('failed');
   });
 
-  test('the verdict still arrives by polling when the event stream is blocked', async ({ page }) => {
+  test('the verdict still arrives by polling when the event stream is blocked', async ({
+    page,
+  }) => {
     const student = new StudentPage(page);
     await student.openAssignment('hello');
     let blocked = 0;
@@ -114,7 +117,9 @@ test.describe('grading a submission', () => {
       blocked++;
       return route.abort();
     });
-    const polled = page.waitForResponse((response) => /\/api\/submissions\/[^/]+$/.test(response.url()));
+    const polled = page.waitForResponse((response) =>
+      /\/api\/submissions\/[^/]+$/.test(response.url()),
+    );
 
     await student.submit(unique(solutionOf('hello')));
 
@@ -140,13 +145,21 @@ test.describe('grading a submission', () => {
     const student = new StudentPage(page);
     await student.openAssignment('hello');
 
-    await student.submit('def hello():\n    print("<img src=x onerror=window.__koodiPwned=1>")\n    return "<b>bold</b><script>window.__koodiPwned=2</script>"\n');
+    await student.submit(
+      'def hello():\n    print("<img src=x onerror=window.__koodiPwned=1>")\n    return "<b>bold</b><script>window.__koodiPwned=2</script>"\n',
+    );
 
     expect(await student.verdict()).toBe('failed');
     await expect(student.result).toBeVisible();
-    await expect(page.locator('[data-testid="test-result"]').filter({ hasText: '<b>bold</b>' }).first()).toBeVisible();
-    await expect(page.getByTestId('output')).toContainText('<img src=x onerror=window.__koodiPwned=1>');
+    await expect(
+      page.locator('[data-testid="test-result"]').filter({ hasText: '<b>bold</b>' }).first(),
+    ).toBeVisible();
+    await expect(page.getByTestId('output')).toContainText(
+      '<img src=x onerror=window.__koodiPwned=1>',
+    );
     await expect(page.locator('main b, main img[src="x"]')).toHaveCount(0);
-    expect(await page.evaluate(() => (window as unknown as { __koodiPwned?: number }).__koodiPwned)).toBeUndefined();
+    expect(
+      await page.evaluate(() => (window as unknown as { __koodiPwned?: number }).__koodiPwned),
+    ).toBeUndefined();
   });
 });

@@ -17,6 +17,9 @@ test.describe('the stack', () => {
       const response = await fetch(path);
       return { status: response.status, body: (await response.json()) as HealthResponse };
     }, apiRoutes.health());
-    expect(health).toEqual({ status: 200, body: { status: 'ok', postgres: 'up', redis: 'up' } });
+    expect(health).toEqual({
+      status: 200,
+      body: { status: 'ok', checks: { postgres: 'up', redis: 'up' } },
+    });
   });
 });

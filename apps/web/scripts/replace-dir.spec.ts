@@ -30,7 +30,10 @@ describe(replaceDir.name, () => {
       await mkdir(join(root, 'next'));
       await replaceDir(join(root, 'next'), join(root, 'dist'));
       assert.deepEqual(await readdir(root), ['dist']);
-      await assert.rejects(replaceDir(join(root, 'missing'), join(root, 'dist')), /nothing to publish/);
+      await assert.rejects(
+        replaceDir(join(root, 'missing'), join(root, 'dist')),
+        /nothing to publish/,
+      );
     } finally {
       await rm(root, { recursive: true, force: true });
     }

@@ -2,6 +2,7 @@ export * from './lib/submission-status';
 export * from './lib/verdict';
 export * from './lib/feedback';
 export * from './lib/limits';
+export * from './lib/program-cases';
 export * from './lib/queue';
 export * from './lib/events';
 export * from './lib/ids';

@@ -29,8 +29,14 @@ const rounds = Number(values.rounds);
 const redis = new Redis(redisUrl);
 
 async function main(): Promise<void> {
-  console.log(`Redis ${redisUrl}; ${total} messages; no-op handler; concurrency ${concurrency} per consumer`);
-  console.log(`load average before the run: ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
+  console.log(
+    `Redis ${redisUrl}; ${total} messages; no-op handler; concurrency ${concurrency} per consumer`,
+  );
+  console.log(
+    `load average before the run: ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ')} on ${availableParallelism()} cores`,
+  );
   await producerRate();
   for (const consumers of values.consumers.split(',').map(Number)) {
     const rates: number[] = [];
@@ -53,7 +59,11 @@ async function main(): Promise<void> {
         `→ ${format((availableParallelism() * 1e6) / (consumerMicros + redisMicros))} messages/s if ${availableParallelism()} idle cores did only this`,
     );
   }
-  console.log(`load average after the run: ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
+  console.log(
+    `load average after the run: ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ')} on ${availableParallelism()} cores`,
+  );
   await redis.quit();
 }
 
@@ -69,10 +79,16 @@ async function producerRate(): Promise<void> {
   const count = Math.min(total, 100_000);
   const started = performance.now();
   for (let i = 0; i < count; i += 1_000) {
-    await Promise.all(Array.from({ length: Math.min(1_000, count - i) }, (_, j) => client.enqueue('bench', { n: i + j })));
+    await Promise.all(
+      Array.from({ length: Math.min(1_000, count - i) }, (_, j) =>
+        client.enqueue('bench', { n: i + j }),
+      ),
+    );
   }
   const seconds = (performance.now() - started) / 1_000;
-  console.log(`produce  1 client: ${Math.round(count / seconds).toLocaleString('en')} messages/s (enqueue, 1,000 in flight)`);
+  console.log(
+    `produce  1 client: ${Math.round(count / seconds).toLocaleString('en')} messages/s (enqueue, 1,000 in flight)`,
+  );
   await client.close();
   await redis.del(queue);
 }
@@ -84,13 +100,21 @@ async function redisCpuSeconds(): Promise<number> {
   return field('used_cpu_user') + field('used_cpu_sys');
 }
 
-async function consumerRate(consumers: number): Promise<{ rate: number; cpu: { consumer: number; redis: number } }> {
+async function consumerRate(
+  consumers: number,
+): Promise<{ rate: number; cpu: { consumer: number; redis: number } }> {
   const queue = `bench:queue:${randomBytes(4).toString('hex')}`;
   const keys = queueKeys(queue);
   await prefill(queue);
   const children = Array.from({ length: consumers }, (_, i) =>
     fork(join(import.meta.dirname, 'bench-consumer.mts'), [], {
-      env: { ...process.env, REDIS_URL: redisUrl, BENCH_QUEUE: queue, BENCH_CONSUMER: `bench-${i}`, BENCH_CONCURRENCY: String(concurrency) },
+      env: {
+        ...process.env,
+        REDIS_URL: redisUrl,
+        BENCH_QUEUE: queue,
+        BENCH_CONSUMER: `bench-${i}`,
+        BENCH_CONCURRENCY: String(concurrency),
+      },
     }),
   );
   await Promise.all(children.map((child) => once(child, (message) => message === 'ready')));
@@ -111,7 +135,10 @@ async function consumerRate(consumers: number): Promise<{ rate: number; cpu: { c
   const handled = await Promise.all(
     children.map((child) => {
       child.send('stop');
-      return once(child, (message) => typeof message === 'object' && message !== null && 'handled' in message);
+      return once(
+        child,
+        (message) => typeof message === 'object' && message !== null && 'handled' in message,
+      );
     }),
   );
   const reports = handled as { handled: number; cpuMicros: number }[];
@@ -120,14 +147,22 @@ async function consumerRate(consumers: number): Promise<{ rate: number; cpu: { c
   const consumerCpu = reports.reduce((acc, report) => acc + report.cpuMicros, 0);
   const leftovers = await redis.keys(`${queue}*`);
   if (leftovers.length > 0) await redis.del(...leftovers);
-  return { rate: total / seconds, cpu: { consumer: consumerCpu / total, redis: (redisCpu * 1e6) / total } };
+  return {
+    rate: total / seconds,
+    cpu: { consumer: consumerCpu / total, redis: (redisCpu * 1e6) / total },
+  };
 }
 
 async function prefill(queue: string): Promise<void> {
   const serializer = new JsonQueueSerializer();
   for (let i = 0; i < total; i += 5_000) {
     const batch = Array.from({ length: Math.min(5_000, total - i) }, (_, j) =>
-      serializer.serialize({ id: `m${i + j}`, pattern: 'bench', data: { n: i + j }, enqueuedAt: Date.now() }),
+      serializer.serialize({
+        id: `m${i + j}`,
+        pattern: 'bench',
+        data: { n: i + j },
+        enqueuedAt: Date.now(),
+      }),
     );
     await redis.lpush(queue, ...batch);
   }

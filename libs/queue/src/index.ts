@@ -21,6 +21,3 @@ export {
   type ClusterUrl,
   type RedisClient,
 } from './lib/redis-connection';
-
-/** For integration tests only. */
-export { LocalRedisCluster } from './testing/local-redis-cluster';

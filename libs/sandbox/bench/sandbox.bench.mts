@@ -48,7 +48,8 @@ async function main(): Promise<void> {
     const result = await pool.run(job);
     latencies.push(performance.now() - t0);
     cpuTimes.push(result.cpuMs ?? Number.NaN);
-    if (result.verdict !== 'passed') throw new Error(`unexpected verdict ${result.verdict}: ${result.feedback.summary}`);
+    if (result.verdict !== 'passed')
+      throw new Error(`unexpected verdict ${result.verdict}: ${result.feedback.summary}`);
   }
   latencies.sort((a, b) => a - b);
   cpuTimes.sort((a, b) => a - b);
@@ -83,7 +84,10 @@ async function main(): Promise<void> {
       max: +latencies[latencies.length - 1].toFixed(2),
     },
     // CPU time of the job's own process: what a job costs, whatever else the machine is doing.
-    jobCpuMs: { p50: +percentile(cpuTimes, 50).toFixed(2), p99: +percentile(cpuTimes, 99).toFixed(2) },
+    jobCpuMs: {
+      p50: +percentile(cpuTimes, 50).toFixed(2),
+      p99: +percentile(cpuTimes, 99).toFixed(2),
+    },
     loadAverage: loadavg().map((l) => +l.toFixed(2)),
     throughput: { jobsPerSecond: Math.round((done + failed) / seconds), failed },
   };
@@ -91,12 +95,22 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(report, null, 2));
     return;
   }
-  console.log(`sandbox bench: ${report.cpu}, ${report.cores} cores, ${slots} slots, ${jobs} jobs per phase`);
+  console.log(
+    `sandbox bench: ${report.cpu}, ${report.cores} cores, ${slots} slots, ${jobs} jobs per phase`,
+  );
   console.log(`  pool start            ${report.startupMs} ms`);
-  console.log(`  latency (sequential)  p50 ${report.latencyMs.p50} ms   p90 ${report.latencyMs.p90} ms   p99 ${report.latencyMs.p99} ms   max ${report.latencyMs.max} ms`);
-  console.log(`  job CPU time          p50 ${report.jobCpuMs.p50} ms   p99 ${report.jobCpuMs.p99} ms`);
-  console.log(`  load average          ${report.loadAverage.join(' ')} (quote runs on a quiet machine)`);
-  console.log(`  throughput (${slots} slots)  ${report.throughput.jobsPerSecond} jobs/s   non-passed ${failed}`);
+  console.log(
+    `  latency (sequential)  p50 ${report.latencyMs.p50} ms   p90 ${report.latencyMs.p90} ms   p99 ${report.latencyMs.p99} ms   max ${report.latencyMs.max} ms`,
+  );
+  console.log(
+    `  job CPU time          p50 ${report.jobCpuMs.p50} ms   p99 ${report.jobCpuMs.p99} ms`,
+  );
+  console.log(
+    `  load average          ${report.loadAverage.join(' ')} (quote runs on a quiet machine)`,
+  );
+  console.log(
+    `  throughput (${slots} slots)  ${report.throughput.jobsPerSecond} jobs/s   non-passed ${failed}`,
+  );
 }
 
 main().catch((error: unknown) => {

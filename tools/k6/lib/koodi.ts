@@ -47,9 +47,16 @@ export function distinctSolution(salt: string): string {
   return `def hello():\n    return "Hello"\n\n# ${salt}\n`;
 }
 
-export function submit(assignmentId: string, code: string): RefinedResponse<ResponseType | undefined> {
-  return http.post(`${BASE_URL}/api/assignments/${assignmentId}/submissions`, JSON.stringify({ code }), {
-    headers: { 'content-type': 'application/json' },
-    tags: { name: 'submit' },
-  });
+export function submit(
+  assignmentId: string,
+  code: string,
+): RefinedResponse<ResponseType | undefined> {
+  return http.post(
+    `${BASE_URL}/api/assignments/${assignmentId}/submissions`,
+    JSON.stringify({ code }),
+    {
+      headers: { 'content-type': 'application/json' },
+      tags: { name: 'submit' },
+    },
+  );
 }

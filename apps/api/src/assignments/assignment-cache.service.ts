@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { ASSIGNMENT_CACHE_KEY, ASSIGNMENT_CACHE_SCOPE, CACHE_PURGE_CHANNEL } from '@koodi/contracts';
+import {
+  ASSIGNMENT_CACHE_KEY,
+  ASSIGNMENT_CACHE_SCOPE,
+  CACHE_PURGE_CHANNEL,
+} from '@koodi/contracts';
 import { type Cache, createCache } from 'cache-manager';
 import { Keyv } from 'keyv';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
@@ -67,7 +71,10 @@ export class AssignmentCache implements OnModuleInit {
   }
 
   /** The cached answer for `key`, loading it with `load` on a miss; null = not found. */
-  get<T>(key: string, load: () => Promise<T | null>): Promise<CachedAnswer<T> | null> | CachedAnswer<T> | null {
+  get<T>(
+    key: string,
+    load: () => Promise<T | null>,
+  ): Promise<CachedAnswer<T> | null> | CachedAnswer<T> | null {
     const entry = this.local.get(key);
     if (entry && entry.expiresAt > Date.now()) return entry.answer as CachedAnswer<T> | null;
     const pending = this.loading.get(key);
@@ -82,15 +89,22 @@ export class AssignmentCache implements OnModuleInit {
         if (generation !== this.generation || this.config.localCacheSeconds === 0) return;
         // Misses are kept locally only, and briefly: they cost a database read each. Keys come
         // from request paths, so the map is bounded: the oldest entry goes first.
-        if (this.local.size >= MAX_LOCAL_ENTRIES) this.local.delete(this.local.keys().next().value!);
-        this.local.set(key, { answer, expiresAt: Date.now() + this.config.localCacheSeconds * 1000 });
+        if (this.local.size >= MAX_LOCAL_ENTRIES)
+          this.local.delete(this.local.keys().next().value!);
+        this.local.set(key, {
+          answer,
+          expiresAt: Date.now() + this.config.localCacheSeconds * 1000,
+        });
       },
       () => undefined,
     );
     return promise as Promise<CachedAnswer<T> | null>;
   }
 
-  private async fetch<T>(key: string, load: () => Promise<T | null>): Promise<CachedAnswer<T> | null> {
+  private async fetch<T>(
+    key: string,
+    load: () => Promise<T | null>,
+  ): Promise<CachedAnswer<T> | null> {
     let json: string | undefined;
     const remoteKey = this.keyPrefix + key;
     try {
@@ -112,5 +126,10 @@ export class AssignmentCache implements OnModuleInit {
 }
 
 function answerOf<T>(json: string, data: T): CachedAnswer<T> {
-  return { json, body: Buffer.from(json), data, etag: `"${createHash('sha1').update(json).digest('base64url')}"` };
+  return {
+    json,
+    body: Buffer.from(json),
+    data,
+    etag: `"${createHash('sha1').update(json).digest('base64url')}"`,
+  };
 }

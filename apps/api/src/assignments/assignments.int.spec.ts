@@ -1,7 +1,20 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiRoutes, ASSIGNMENT_CACHE_KEY, purgeAssignmentCache, type AssignmentDetail, type AssignmentSummary } from '@koodi/contracts';
-import { createAssignment, eventually, simulateVerdict, startTestApi, Student, type TestApi } from '../testing/api-harness';
+import {
+  apiRoutes,
+  ASSIGNMENT_CACHE_KEY,
+  purgeAssignmentCache,
+  type AssignmentDetail,
+  type AssignmentSummary,
+} from '@koodi/contracts';
+import {
+  createAssignment,
+  eventually,
+  simulateVerdict,
+  startTestApi,
+  Student,
+  type TestApi,
+} from '../testing/api-harness';
 
 describe('assignments, /api/me and /api/health over HTTP', () => {
   let api: TestApi;
@@ -14,7 +27,7 @@ describe('assignments, /api/me and /api/health over HTTP', () => {
   it('reports Postgres and Redis up', async () => {
     const { status, body } = await new Student(api.url).json(apiRoutes.health());
     assert.equal(status, 200);
-    assert.deepEqual(body, { status: 'ok', postgres: 'up', redis: 'up' });
+    assert.deepEqual(body, { status: 'ok', checks: { postgres: 'up', redis: 'up' } });
   });
 
   it('creates an anonymous identity on the first /api/me and keeps it', async () => {
@@ -34,7 +47,9 @@ describe('assignments, /api/me and /api/health over HTTP', () => {
   it('refuses a forged identity cookie and issues a new one', async () => {
     const student = new Student(api.url);
     const { userId } = await student.me();
-    const forged = await fetch(api.url + apiRoutes.me(), { headers: { cookie: `koodi_id=${userId}.forgedsignature` } });
+    const forged = await fetch(api.url + apiRoutes.me(), {
+      headers: { cookie: `koodi_id=${userId}.forgedsignature` },
+    });
     const body = (await forged.json()) as { userId: string };
     assert.notEqual(body.userId, userId);
   });
@@ -43,7 +58,10 @@ describe('assignments, /api/me and /api/health over HTTP', () => {
     const first = await createAssignment(api, { position: 1 });
     const student = new Student(api.url);
     await student.me();
-    for (const code of ['def hello():\n    return "Hello"\n', 'def hello():\n    return "Hel" + "lo"\n']) {
+    for (const code of [
+      'def hello():\n    return "Hello"\n',
+      'def hello():\n    return "Hel" + "lo"\n',
+    ]) {
       const { body } = await student.submit(first.id, { code });
       await simulateVerdict(api, (body as { id: string }).id, 'passed');
     }
@@ -68,16 +86,23 @@ describe('assignments, /api/me and /api/health over HTTP', () => {
     const mine = list.find((item) => item.id === assignment.id);
     assert.deepEqual(Object.keys(mine!).sort(), ['id', 'position', 'slug', 'solved', 'title']);
     const positions = list.map((item) => item.position);
-    assert.deepEqual(positions, [...positions].sort((a, b) => a - b));
+    assert.deepEqual(
+      positions,
+      [...positions].sort((a, b) => a - b),
+    );
 
-    const revalidated = await fetch(api.url + apiRoutes.assignments(), { headers: { 'if-none-match': etag } });
+    const revalidated = await fetch(api.url + apiRoutes.assignments(), {
+      headers: { 'if-none-match': etag },
+    });
     assert.equal(revalidated.status, 304);
   });
 
   it('marks solved assignments for a student, privately', async () => {
     const assignment = await createAssignment(api);
     const student = new Student(api.url);
-    const { body } = await student.submit(assignment.id, { code: 'def hello():\n    return "Hello"\n' });
+    const { body } = await student.submit(assignment.id, {
+      code: 'def hello():\n    return "Hello"\n',
+    });
     const before = await student.json<AssignmentSummary[]>(apiRoutes.assignments());
     assert.equal(before.body.find((item) => item.id === assignment.id)?.solved, false);
     await simulateVerdict(api, (body as { id: string }).id, 'passed');
@@ -110,7 +135,12 @@ describe('assignments, /api/me and /api/health over HTTP', () => {
     }
   });
 
-  for (const key of ['no-such-assignment', '00000000-0000-4000-8000-000000000000', 'Bad Slug!', 'x'.repeat(99)]) {
+  for (const key of [
+    'no-such-assignment',
+    '00000000-0000-4000-8000-000000000000',
+    'Bad Slug!',
+    'x'.repeat(99),
+  ]) {
     it(`answers 404 in the error shape for the unknown assignment ${key.slice(0, 40)}`, async () => {
       const response = await fetch(api.url + apiRoutes.assignment(key));
       assert.equal(response.status, 404);
@@ -128,7 +158,12 @@ describe('assignments, /api/me and /api/health over HTTP', () => {
 
   it('serves fresh content after the cache is purged (content sync)', async () => {
     const assignment = await createAssignment(api, { title: 'Before sync' });
-    const read = async () => ((await (await fetch(api.url + apiRoutes.assignment(assignment.slug))).json()) as AssignmentDetail).title;
+    const read = async () =>
+      (
+        (await (
+          await fetch(api.url + apiRoutes.assignment(assignment.slug))
+        ).json()) as AssignmentDetail
+      ).title;
     assert.equal(await read(), 'Before sync');
     await api.assignments.upsertBySlug({
       slug: assignment.slug,
@@ -144,15 +179,24 @@ describe('assignments, /api/me and /api/health over HTTP', () => {
     });
     assert.equal(await read(), 'Before sync', 'still cached before the purge');
     await purgeAssignmentCache(api.redis);
-    assert.equal(await eventually(async () => ((await read()) === 'After sync' ? true : undefined)), true);
-    assert.equal(await api.redis.exists(ASSIGNMENT_CACHE_KEY), 1, 'the fresh answer is cached again');
+    assert.equal(
+      await eventually(async () => ((await read()) === 'After sync' ? true : undefined)),
+      true,
+    );
+    assert.equal(
+      await api.redis.exists(ASSIGNMENT_CACHE_KEY),
+      1,
+      'the fresh answer is cached again',
+    );
   });
 
   it('serves an OpenAPI document at /api/docs', async () => {
     const page = await fetch(api.url + '/api/docs');
     assert.equal(page.status, 200);
     assert.match(await page.text(), /swagger/i);
-    const document = (await (await fetch(api.url + '/api/docs-json')).json()) as { paths: Record<string, unknown> };
+    const document = (await (await fetch(api.url + '/api/docs-json')).json()) as {
+      paths: Record<string, unknown>;
+    };
     assert.ok(document.paths['/api/assignments/{idOrSlug}/submissions']);
     assert.ok(document.paths['/api/submissions/{id}/events']);
   });

@@ -7,7 +7,12 @@ import { SubmissionEvents } from './submission-events.service';
 describe(SubmissionEvents.name, () => {
   const sut = () => new SubmissionEvents({} as RedisSubscriber);
   const event = (submissionId: string): string =>
-    JSON.stringify({ event: 'submission.graded', submissionId, userId: 'u', status: 'passed' } satisfies SubmissionEvent);
+    JSON.stringify({
+      event: 'submission.graded',
+      submissionId,
+      userId: 'u',
+      status: 'passed',
+    } satisfies SubmissionEvent);
 
   it('hands an event only to the listeners of that submission', () => {
     const events = sut();

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { SUBMISSION_EVENTS_CHANNEL, type SubmissionEvent } from '@koodi/contracts';
+import { parseSubmissionEvent } from '@koodi/server';
 import { RedisSubscriber } from '../infra/redis-subscriber.service';
 
 type Listener = (event: SubmissionEvent | null) => void;
@@ -31,7 +32,8 @@ export class SubmissionEvents implements OnModuleInit {
     set.add(listener);
     return () => {
       set.delete(listener);
-      if (set.size === 0 && this.listeners.get(submissionId) === set) this.listeners.delete(submissionId);
+      if (set.size === 0 && this.listeners.get(submissionId) === set)
+        this.listeners.delete(submissionId);
     };
   }
 
@@ -47,14 +49,11 @@ export class SubmissionEvents implements OnModuleInit {
   }
 
   dispatch(message: string): void {
-    let event: SubmissionEvent;
-    try {
-      event = JSON.parse(message) as SubmissionEvent;
-    } catch {
+    const event = parseSubmissionEvent(message);
+    if (!event) {
       this.logger.warn('ignored a malformed submission event');
       return;
     }
-    if (typeof event?.submissionId !== 'string') return;
     for (const listener of this.everything) listener(event);
     const set = this.listeners.get(event.submissionId);
     if (set) for (const listener of [...set]) listener(event);

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { healthStatusCode } from '@koodi/server';
 import type { FastifyReply } from 'fastify';
 import { HealthService } from './health.service';
 
@@ -13,7 +14,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Postgres and Redis reachability: 200 when both are up, 503 otherwise' })
   async check(@Res({ passthrough: true }) reply: FastifyReply) {
     const health = await this.health.check();
-    reply.code(health.status === 'ok' ? 200 : 503);
+    reply.code(healthStatusCode(health));
     return health;
   }
 }

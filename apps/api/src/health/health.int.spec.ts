@@ -4,7 +4,7 @@ import { apiRoutes, type HealthResponse } from '@koodi/contracts';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE, REDIS } from '../infra/infra.providers';
-import { OpsServer } from '../ops/ops-server.service';
+import { OpsServer } from '@koodi/server';
 import { startTestApi, type TestApi } from '../testing/api-harness';
 
 describe('health, readiness and metrics', () => {
@@ -18,8 +18,22 @@ describe('health, readiness and metrics', () => {
   after(() => api.close());
 
   it('serves liveness, readiness and Prometheus metrics on the ops port only', async () => {
-    assert.equal((await fetch(`${ops}/health/live`)).status, 200);
-    assert.equal((await fetch(`${ops}/health/ready`)).status, 200);
+    const live = await fetch(`${ops}/health/live`);
+    assert.equal(live.status, 200);
+    assert.deepEqual((await live.json()) as HealthResponse, { status: 'ok', checks: {} });
+    for (const path of ['/health/ready', '/health']) {
+      const ready = await fetch(`${ops}${path}`);
+      assert.equal(ready.status, 200, path);
+      assert.deepEqual((await ready.json()) as HealthResponse, {
+        status: 'ok',
+        checks: { postgres: 'up', redis: 'up' },
+      });
+    }
+    const publicHealth = await fetch(api.url + apiRoutes.health());
+    assert.deepEqual((await publicHealth.json()) as HealthResponse, {
+      status: 'ok',
+      checks: { postgres: 'up', redis: 'up' },
+    });
     await fetch(api.url + apiRoutes.assignments());
     const metrics = await (await fetch(`${ops}/metrics`)).text();
     for (const name of [
@@ -39,12 +53,20 @@ describe('health, readiness and metrics', () => {
     api.app.get<Redis>(REDIS).disconnect();
     const redisDown = await fetch(api.url + apiRoutes.health());
     assert.equal(redisDown.status, 503);
-    assert.deepEqual((await redisDown.json()) as HealthResponse, { status: 'degraded', postgres: 'up', redis: 'down' });
-    assert.equal((await fetch(`${ops}/health/ready`)).status, 503);
+    assert.deepEqual((await redisDown.json()) as HealthResponse, {
+      status: 'degraded',
+      checks: { postgres: 'up', redis: 'down' },
+    });
+    const readyDown = await fetch(`${ops}/health/ready`);
+    assert.equal(readyDown.status, 503);
+    assert.deepEqual((await readyDown.json()) as HealthResponse, {
+      status: 'degraded',
+      checks: { postgres: 'up', redis: 'down' },
+    });
 
     await api.app.get<DataSource>(DATA_SOURCE).destroy();
     const bothDown = (await (await fetch(api.url + apiRoutes.health())).json()) as HealthResponse;
-    assert.deepEqual(bothDown, { status: 'degraded', postgres: 'down', redis: 'down' });
+    assert.deepEqual(bothDown, { status: 'degraded', checks: { postgres: 'down', redis: 'down' } });
     assert.equal((await fetch(`${ops}/health/live`)).status, 200, 'the process itself is alive');
   });
 });

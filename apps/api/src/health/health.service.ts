@@ -1,19 +1,11 @@
 import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { HealthResponse } from '@koodi/contracts';
+import type { RedisClient } from '@koodi/queue';
+import { checkHealth } from '@koodi/server';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE, REDIS } from '../infra/infra.providers';
-import type { RedisClient } from '@koodi/queue';
 
-const PROBE_TIMEOUT_MS = 2_000;
-
-function withTimeout<T>(promise: Promise<T>): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), PROBE_TIMEOUT_MS).unref()),
-  ]);
-}
-
-/** Readiness: this replica can reach Postgres and Redis. */
+/** Readiness: this replica can reach Postgres and Redis, and is not draining. */
 @Injectable()
 export class HealthService implements BeforeApplicationShutdown {
   private shuttingDown = false;
@@ -28,12 +20,10 @@ export class HealthService implements BeforeApplicationShutdown {
     this.shuttingDown = true;
   }
 
-  async check(): Promise<HealthResponse> {
-    const [postgres, redis] = await Promise.all([
-      withTimeout(this.dataSource.query('SELECT 1')).then(() => 'up' as const, () => 'down' as const),
-      withTimeout(this.redis.ping()).then(() => 'up' as const, () => 'down' as const),
-    ]);
-    const ok = postgres === 'up' && redis === 'up' && !this.shuttingDown;
-    return { status: ok ? 'ok' : 'degraded', postgres, redis };
+  check(): Promise<HealthResponse> {
+    return checkHealth(
+      { postgres: () => this.dataSource.query('SELECT 1'), redis: () => this.redis.ping() },
+      { draining: this.shuttingDown },
+    );
   }
 }

@@ -8,16 +8,23 @@ describe(toErrorResponse.name, () => {
   const sut = toErrorResponse;
 
   it('keeps an ApiError’s status, code, message, details and headers', () => {
-    const response = sut(new ApiError(409, 'submission_in_flight', 'Wait.', { submissionId: 'a' }, { x: 'y' }));
+    const response = sut(
+      new ApiError(409, 'submission_in_flight', 'Wait.', { submissionId: 'a' }, { x: 'y' }),
+    );
     assert.deepEqual(response, {
       status: 409,
-      body: { error: { code: 'submission_in_flight', message: 'Wait.', details: { submissionId: 'a' } } },
+      body: {
+        error: { code: 'submission_in_flight', message: 'Wait.', details: { submissionId: 'a' } },
+      },
       headers: { x: 'y' },
     });
   });
 
   it('names Fastify’s body errors in words a client can act on', () => {
-    const tooLarge = Object.assign(new Error('Request body is too large'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 });
+    const tooLarge = Object.assign(new Error('Request body is too large'), {
+      code: 'FST_ERR_CTP_BODY_TOO_LARGE',
+      statusCode: 413,
+    });
     assert.deepEqual(sut(tooLarge).body.error.code, 'payload_too_large');
     assert.equal(sut(new NotFoundException()).body.error.code, 'not_found');
   });

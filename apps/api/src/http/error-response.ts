@@ -24,7 +24,10 @@ const CODE_OF_STATUS: Record<number, string> = {
 
 /** Fastify's own errors (body parsing, limits) in words a client can act on. */
 const FASTIFY_ERRORS: Record<string, { code: string; message: string }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large', message: 'The request body is too large.' },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    code: 'payload_too_large',
+    message: 'The request body is too large.',
+  },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     code: 'unsupported_media_type',
     message: 'Send the body as application/json.',
@@ -45,10 +48,16 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
-    if (status === 413) return { status, body: { error: FASTIFY_ERRORS['FST_ERR_CTP_BODY_TOO_LARGE'] } };
-    if (status === 415) return { status, body: { error: FASTIFY_ERRORS['FST_ERR_CTP_INVALID_MEDIA_TYPE'] } };
+    if (status === 413)
+      return { status, body: { error: FASTIFY_ERRORS['FST_ERR_CTP_BODY_TOO_LARGE'] } };
+    if (status === 415)
+      return { status, body: { error: FASTIFY_ERRORS['FST_ERR_CTP_INVALID_MEDIA_TYPE'] } };
     const message =
-      status === 404 ? 'No such endpoint.' : status >= 500 ? 'Something went wrong on our side.' : error.message;
+      status === 404
+        ? 'No such endpoint.'
+        : status >= 500
+          ? 'Something went wrong on our side.'
+          : error.message;
     return { status, body: { error: { code: CODE_OF_STATUS[status] ?? 'error', message } } };
   }
   const fastifyError = error as { code?: string; statusCode?: number; message?: string };
@@ -58,12 +67,25 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   }
   const status = fastifyError.statusCode;
   if (status === 413 || status === 415) {
-    return { status, body: { error: status === 413 ? FASTIFY_ERRORS['FST_ERR_CTP_BODY_TOO_LARGE'] : FASTIFY_ERRORS['FST_ERR_CTP_INVALID_MEDIA_TYPE'] } };
+    return {
+      status,
+      body: {
+        error:
+          status === 413
+            ? FASTIFY_ERRORS['FST_ERR_CTP_BODY_TOO_LARGE']
+            : FASTIFY_ERRORS['FST_ERR_CTP_INVALID_MEDIA_TYPE'],
+      },
+    };
   }
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return {
       status,
-      body: { error: { code: CODE_OF_STATUS[status] ?? 'bad_request', message: fastifyError.message ?? 'Bad request.' } },
+      body: {
+        error: {
+          code: CODE_OF_STATUS[status] ?? 'bad_request',
+          message: fastifyError.message ?? 'Bad request.',
+        },
+      },
     };
   }
   return {

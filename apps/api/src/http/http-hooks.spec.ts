@@ -14,7 +14,10 @@ describe(isCrossSite.name, () => {
   });
 
   it('trusts the browser’s Sec-Fetch-Site', () => {
-    assert.equal(sut(request({ 'sec-fetch-site': 'same-origin', origin: 'https://koodi.example' })), false);
+    assert.equal(
+      sut(request({ 'sec-fetch-site': 'same-origin', origin: 'https://koodi.example' })),
+      false,
+    );
     assert.equal(sut(request({ 'sec-fetch-site': 'none' })), false);
     assert.equal(sut(request({ 'sec-fetch-site': 'cross-site' })), true);
     assert.equal(sut(request({ 'sec-fetch-site': 'same-site' })), true);

@@ -4,19 +4,28 @@ import type { ApiConfig } from '../config/api.config';
 import type { Metrics } from '../ops/metrics.service';
 import { ApiError } from './api-error';
 
-/** Headers on every API answer (NGINX adds the page-level ones; these hold without it too). */
-export const SECURITY_HEADERS: Record<string, string> = {
-  'x-content-type-options': 'nosniff',
+/**
+ * The security headers of every API answer. Reached directly, the API sends them; through NGINX,
+ * NGINX drops these and sends its own, with the same values (infra/nginx/*.conf; docs/SECURITY.md,
+ * "HTTP security headers"). Hijacked replies (the event stream) write them themselves.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy':
     "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-  'referrer-policy': 'no-referrer',
-  'cross-origin-resource-policy': 'same-origin',
+  'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
+  // Not no-referrer: under it a browser sends `Origin: null` on a same-origin POST, which the
+  // cross-site check refuses where Sec-Fetch-Site is missing.
+  'referrer-policy': 'same-origin',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
 };
-const HSTS = 'max-age=31536000; includeSubDomains';
+/** Sent only on answers that went out over HTTPS, in production. */
+export const HSTS = 'max-age=63072000; includeSubDomains';
 /** The OpenAPI page runs the bundled Swagger UI: scripts and styles from this origin only. */
-const DOCS_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
+export const DOCS_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 

@@ -1,6 +1,13 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit, type Provider } from '@nestjs/common';
-import { AssignmentRepository, createDataSource, SubmissionRepository, UserRepository } from '@koodi/db';
-import type { DataSource } from 'typeorm';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+  type Provider,
+} from '@nestjs/common';
+import { AssignmentRepository, SubmissionRepository, UserRepository } from '@koodi/db';
+import { DataSource } from 'typeorm';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { createRedis, enforceEvictionPolicy, type RedisClient } from '@koodi/queue';
 
@@ -8,19 +15,16 @@ export const DATA_SOURCE = Symbol('DATA_SOURCE');
 /** Commands (cache, rate limits, locks, queue). */
 export const REDIS = Symbol('REDIS');
 
-/** Closes the shared connections last, after the HTTP server has drained. */
+/**
+ * Closes the Redis connection last, after the HTTP server has drained; TypeOrmModule closes the
+ * data source at the same point.
+ */
 @Injectable()
 export class ConnectionsCloser implements OnApplicationShutdown {
-  constructor(
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
-    @Inject(REDIS) private readonly redis: RedisClient,
-  ) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([
-      this.dataSource.isInitialized ? this.dataSource.destroy() : Promise.resolve(),
-      this.redis.quit().catch(() => this.redis.disconnect()),
-    ]);
+    await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }
 
@@ -38,25 +42,18 @@ export class EvictionPolicyCheck implements OnModuleInit {
 }
 
 export const infraProviders: Provider[] = [
-  {
-    provide: DATA_SOURCE,
-    inject: [API_CONFIG],
-    useFactory: (config: ApiConfig) =>
-      createDataSource({
-        url: config.databaseUrl,
-        poolSize: config.databasePoolSize,
-        applicationName: 'koodi-api',
-      })
-        // Expected failures (a second submission in flight) are answers, not log lines; the
-        // driver's errors still reach the JSON log through the request that met them.
-        .setOptions({ logging: [] })
-        .initialize(),
-  },
+  // The data source itself comes from TypeOrmModule (infra.module.ts); this name is what the
+  // features inject.
+  { provide: DATA_SOURCE, useExisting: DataSource },
   {
     provide: REDIS,
     inject: [API_CONFIG],
     useFactory: (config: ApiConfig) => {
-      const redis = createRedis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableAutoPipelining: true }, 'api');
+      const redis = createRedis(
+        config.redisUrl,
+        { lazyConnect: false, maxRetriesPerRequest: 2, enableAutoPipelining: true },
+        'api',
+      );
       // ioredis reconnects by itself; say so once in a while instead of on every attempt.
       const logger = new Logger('Redis');
       let lastLogged = 0;
@@ -68,7 +65,11 @@ export const infraProviders: Provider[] = [
       return redis;
     },
   },
-  { provide: UserRepository, inject: [DATA_SOURCE], useFactory: (ds: DataSource) => new UserRepository(ds) },
+  {
+    provide: UserRepository,
+    inject: [DATA_SOURCE],
+    useFactory: (ds: DataSource) => new UserRepository(ds),
+  },
   {
     provide: AssignmentRepository,
     inject: [DATA_SOURCE],

@@ -14,7 +14,11 @@ export class RedisSubscriber implements OnApplicationShutdown {
   private readonly resyncListeners: Array<() => void> = [];
 
   constructor(@Inject(API_CONFIG) config: ApiConfig) {
-    this.connection = createRedis(config.redisUrl, { maxRetriesPerRequest: null }, 'api-subscriber');
+    this.connection = createRedis(
+      config.redisUrl,
+      { maxRetriesPerRequest: null },
+      'api-subscriber',
+    );
     this.connection.on('message', (channel: string, message: string) => {
       for (const listener of this.listeners.get(channel) ?? []) {
         try {

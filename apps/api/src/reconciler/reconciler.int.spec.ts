@@ -5,6 +5,7 @@ import { isFinalStatus, MAX_GRADING_ATTEMPTS, type SubmissionView } from '@koodi
 import type { AssignmentEntity } from '@koodi/db';
 import { insertSubmissionRow } from '@koodi/db/testing';
 import { queueKeys, RedisListStore, resolveServerOptions } from '@koodi/queue';
+import { GAVE_UP_FEEDBACK } from '@koodi/server';
 import {
   createAssignment,
   queuedIds,
@@ -134,6 +135,7 @@ describe('reconciler (case 21)', () => {
     const row = (await api.submissions.findById(id))!;
     assert.equal(row.status, 'error');
     assert.equal(row.verdict, 'internal_error');
+    assert.deepEqual(row.feedback, GAVE_UP_FEEDBACK, "the grader's own give-up text");
     assert.equal((await queuedIds(api)).includes(id), false);
   });
 
@@ -164,8 +166,10 @@ describe('reconciler (case 21)', () => {
   it('case 36: a submission that joined one ending memory_limit is queued again, not given that verdict', async () => {
     const assignment = await createAssignment(api);
     const shared = code();
-    const first = (await new Student(api.url).submit(assignment.id, { code: shared })).body as SubmissionView;
-    const joined = (await new Student(api.url).submit(assignment.id, { code: shared })).body as SubmissionView;
+    const first = (await new Student(api.url).submit(assignment.id, { code: shared }))
+      .body as SubmissionView;
+    const joined = (await new Student(api.url).submit(assignment.id, { code: shared }))
+      .body as SubmissionView;
     assert.equal((await api.submissions.findById(joined.id))!.duplicateOf, first.id);
     await api.redis.del(api.config.gradingQueue);
 

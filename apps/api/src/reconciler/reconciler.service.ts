@@ -6,7 +6,6 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { type Feedback, MAX_GRADING_ATTEMPTS } from '@koodi/contracts';
 import { type ChangedSubmission, SubmissionRepository } from '@koodi/db';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { publishGraded } from '../events/publish-submission-events';
@@ -14,20 +13,13 @@ import { REDIS } from '../infra/infra.providers';
 import { Metrics } from '../ops/metrics.service';
 import { GradingQueue, type GradingQueuePort } from '../submissions/grading-queue.service';
 import type { RedisClient } from '@koodi/queue';
+import { gaveUpVerdict, shouldGiveUp } from '@koodi/server';
 
 export interface ReconcileReport {
   requeued: number;
   failed: number;
   joined: number;
 }
-
-const GAVE_UP: Feedback = {
-  summary:
-    'This submission could not be graded because of a problem on our side. It costs you nothing: submit again.',
-  tests: [],
-  output: '',
-  outputTruncated: false,
-};
 
 /**
  * Re-queues submissions left queued or grading past a deadline whose job is nowhere in Redis
@@ -103,12 +95,8 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
         continue;
       }
       if (row.status === 'grading' && row.startedAt && row.startedAt > cutoff) continue;
-      if (row.attempts >= MAX_GRADING_ATTEMPTS) {
-        const changed = await this.submissions.commitVerdict(row.id, {
-          verdict: 'internal_error',
-          feedback: GAVE_UP,
-          gradingMs: 0,
-        });
+      if (shouldGiveUp(row.attempts, 'lost')) {
+        const changed = await this.submissions.commitVerdict(row.id, gaveUpVerdict());
         report.failed += changed.length ? 1 : 0;
         await this.publish(changed);
         continue;

@@ -1,7 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { apiRoutes, SUBMISSION_EVENTS_CHANNEL, type SubmissionView } from '@koodi/contracts';
+import { apiRoutes, SUBMISSION_GRADING, type SubmissionView } from '@koodi/contracts';
+import { RedisSubmissionEventsPublisher } from '@koodi/server';
 import type { AssignmentEntity } from '@koodi/db';
 import {
   createAssignment,
@@ -55,15 +56,12 @@ describe('live status over Server-Sent Events', () => {
     assert.equal(views(stream)[0].queuePosition, 1);
 
     await api.submissions.claimForGrading(submitted.id);
-    await api.redis.publish(
-      SUBMISSION_EVENTS_CHANNEL,
-      JSON.stringify({
-        event: 'submission.grading',
-        submissionId: submitted.id,
-        userId: 'x',
-        status: 'grading',
-      }),
-    );
+    await new RedisSubmissionEventsPublisher(api.redis).publish({
+      event: SUBMISSION_GRADING,
+      submissionId: submitted.id,
+      userId: 'x',
+      status: 'grading',
+    });
     await stream.until(() => views(stream).some((view) => view.status === 'grading'));
 
     await simulateVerdict(api, submitted.id, 'passed');

@@ -10,7 +10,10 @@ function fakeRedis(counts: number[] | Error): Redis {
     pexpire: () => chain,
     exec: async () => {
       if (counts instanceof Error) throw counts;
-      return [[null, counts.shift()], [null, 1]];
+      return [
+        [null, counts.shift()],
+        [null, 1],
+      ];
     },
   };
   return { multi: () => chain } as unknown as Redis;

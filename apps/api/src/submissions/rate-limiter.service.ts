@@ -33,6 +33,9 @@ export class RateLimiter {
       return { allowed: true, retryAfterSeconds: 0 };
     }
     if (count <= perMinute) return { allowed: true, retryAfterSeconds: 0 };
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1000)) };
+    return {
+      allowed: false,
+      retryAfterSeconds: Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1000)),
+    };
   }
 }

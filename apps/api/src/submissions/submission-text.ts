@@ -57,7 +57,10 @@ function failedTitle(verdict: Verdict | null): string {
       return 'Memory limit exceeded';
     case 'output_limit':
       return 'Too much output';
-    default:
+    case 'tests_failed':
+    case 'passed':
+    case 'internal_error':
+    case null:
       return 'Not yet — some tests failed';
   }
 }
@@ -88,7 +91,10 @@ function failedDetail(
       return said || 'Your code used more memory than allowed.';
     case 'output_limit':
       return said || 'Your code printed more output than allowed.';
-    default:
+    case 'tests_failed':
+    case 'passed':
+    case 'internal_error':
+    case null:
       return said || 'Some tests failed. See each test below.';
   }
 }

@@ -43,7 +43,9 @@ describe('submission validation (cases 16, 29)', () => {
   }
 
   const invalid = { status: 400, code: 'invalid_submission' };
-  const cases: Array<[string, NonNullable<RequestInit['body']>, { status: number; code: string; message: RegExp }]> = [
+  const cases: Array<
+    [string, NonNullable<RequestInit['body']>, { status: number; code: string; message: RegExp }]
+  > = [
     ['a missing code field', '{}', { ...invalid, message: /code is required/i }],
     ['code as a number', '{"code": 42}', { ...invalid, message: /must be a string/ }],
     ['code as null', '{"code": null}', { ...invalid, message: /must be a string/ }],
@@ -51,11 +53,27 @@ describe('submission validation (cases 16, 29)', () => {
     ['code as an object', '{"code": {"text": "x"}}', { ...invalid, message: /must be a string/ }],
     ['empty code', '{"code": ""}', { ...invalid, message: /must not be empty/ }],
     ['a NUL byte in the code', '{"code": "x = 1\\u0000"}', { ...invalid, message: /NUL/ }],
-    ['a lone surrogate in the code', '{"code": "x = \\"\\ud800\\""}', { ...invalid, message: /UTF-8/ }],
-    ['a JSON array body', '["print(1)"]', { status: 400, code: 'invalid_body', message: /JSON object/ }],
-    ['a JSON string body', '"print(1)"', { status: 400, code: 'invalid_body', message: /JSON object/ }],
+    [
+      'a lone surrogate in the code',
+      '{"code": "x = \\"\\ud800\\""}',
+      { ...invalid, message: /UTF-8/ },
+    ],
+    [
+      'a JSON array body',
+      '["print(1)"]',
+      { status: 400, code: 'invalid_body', message: /JSON object/ },
+    ],
+    [
+      'a JSON string body',
+      '"print(1)"',
+      { status: 400, code: 'invalid_body', message: /JSON object/ },
+    ],
     ['a JSON null body', 'null', { status: 400, code: 'invalid_body', message: /JSON object/ }],
-    ['malformed JSON', '{"code": "x = 1"', { status: 400, code: 'invalid_json', message: /not valid JSON/ }],
+    [
+      'malformed JSON',
+      '{"code": "x = 1"',
+      { status: 400, code: 'invalid_json', message: /not valid JSON/ },
+    ],
     [
       'invalid UTF-8 bytes sent raw',
       new Uint8Array([...Buffer.from('{"code": "x = '), 0xff, 0xfe, 0xc3, ...Buffer.from('"}')]),
@@ -83,18 +101,27 @@ describe('submission validation (cases 16, 29)', () => {
     ],
   ];
   for (const [label, body, expected] of cases) {
-    it(`refuses ${label}: ${expected.status} ${expected.code}`, () => expectRefused(body, expected));
+    it(`refuses ${label}: ${expected.status} ${expected.code}`, () =>
+      expectRefused(body, expected));
   }
 
   it('refuses a body that is not JSON: 415', () =>
-    expectRefused('code=print(1)', { status: 415, code: 'unsupported_media_type', message: /application\/json/ }, 'text/plain'));
+    expectRefused(
+      'code=print(1)',
+      { status: 415, code: 'unsupported_media_type', message: /application\/json/ },
+      'text/plain',
+    ));
 
   it('refuses an empty JSON body: 400', () =>
     expectRefused('', { status: 400, code: 'invalid_json', message: /empty/ }));
 
   it('refuses a malformed Idempotency-Key: 400', async () => {
     const student = new Student(api.url);
-    const { status, body } = await student.submit(assignment.id, { code: 'x = 1' }, { 'idempotency-key': 'with space' });
+    const { status, body } = await student.submit(
+      assignment.id,
+      { code: 'x = 1' },
+      { 'idempotency-key': 'with space' },
+    );
     assert.equal(status, 400);
     assert.equal((body as ErrorBody).error.code, 'invalid_idempotency_key');
   });

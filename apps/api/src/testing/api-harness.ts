@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Feedback, Verdict } from '@koodi/contracts';
-import { apiRoutes, purgeAssignmentCache, SUBMISSION_EVENTS_CHANNEL } from '@koodi/contracts';
+import { apiRoutes, purgeAssignmentCache, SUBMISSION_GRADED } from '@koodi/contracts';
 import {
   AssignmentRepository,
   type AssignmentContent,
@@ -10,6 +10,7 @@ import {
   UserRepository,
 } from '@koodi/db';
 import { createRedis, JsonQueueSerializer, type RedisClient } from '@koodi/queue';
+import { RedisSubmissionEventsPublisher } from '@koodi/server';
 import type { DataSource } from 'typeorm';
 import { createApiApp } from '../app.factory';
 import { type ApiConfig, loadApiConfig } from '../config/api.config';
@@ -156,17 +157,7 @@ export async function simulateVerdict(
     feedback: feedbackOf(verdict),
     gradingMs: 4,
   });
-  for (const row of changed) {
-    await api.redis.publish(
-      SUBMISSION_EVENTS_CHANNEL,
-      JSON.stringify({
-        event: 'submission.graded',
-        submissionId: row.id,
-        userId: row.userId,
-        status: row.status,
-      }),
-    );
-  }
+  await new RedisSubmissionEventsPublisher(api.redis).publishChanged(changed, SUBMISSION_GRADED);
 }
 
 /** Submission ids currently waiting in this API's queue. */

@@ -33,9 +33,9 @@ export class RunLaneStandIn {
       },
       false,
     );
-    await new Promise<void>((resolve, reject) =>
-      server.listen((error?: unknown) => (error ? reject(error) : resolve())),
-    );
+    await new Promise<void>((resolve, reject) => {
+      server.listen((error?: unknown) => (error ? reject(error) : resolve())).catch(reject);
+    });
     return standIn;
   }
 

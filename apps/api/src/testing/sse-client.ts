@@ -20,19 +20,25 @@ export class SseClient {
   constructor(url: string, cookie: string | null) {
     let resolveOpened!: () => void;
     let rejectOpened!: (error: unknown) => void;
-    this.opened = new Promise((resolve, reject) => ((resolveOpened = resolve), (rejectOpened = reject)));
+    this.opened = new Promise(
+      (resolve, reject) => ((resolveOpened = resolve), (rejectOpened = reject)),
+    );
     this.ended = new Promise((resolveEnded) => {
-      const req = request(url, { headers: cookie ? { cookie, accept: 'text/event-stream' } : {} }, (response) => {
-        this.status = response.statusCode ?? 0;
-        this.headers = response.headers;
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => this.feed(chunk));
-        response.on('close', () => {
-          this.notify();
-          resolveEnded();
-        });
-        resolveOpened();
-      });
+      const req = request(
+        url,
+        { headers: cookie ? { cookie, accept: 'text/event-stream' } : {} },
+        (response) => {
+          this.status = response.statusCode ?? 0;
+          this.headers = response.headers;
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => this.feed(chunk));
+          response.on('close', () => {
+            this.notify();
+            resolveEnded();
+          });
+          resolveOpened();
+        },
+      );
       req.on('error', (error) => {
         rejectOpened(error);
         resolveEnded();
@@ -54,7 +60,8 @@ export class SseClient {
   async until(predicate: () => boolean, ms = 5_000): Promise<void> {
     const deadline = Date.now() + ms;
     while (!predicate()) {
-      if (Date.now() > deadline) throw new Error(`SSE: condition not met; events so far: ${JSON.stringify(this.events)}`);
+      if (Date.now() > deadline)
+        throw new Error(`SSE: condition not met; events so far: ${JSON.stringify(this.events)}`);
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
         setTimeout(resolve, 100);

@@ -29,7 +29,7 @@ export async function createGrader(
     concurrency: config.slots,
     heartbeatTtlMs: config.heartbeatTtlMs,
     maxAttempts: MAX_GRADING_ATTEMPTS,
-    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    shutdownTimeoutMs: config.shutdownGraceSeconds * 1000,
     onDeadLetter: async (message, reason) => {
       // Only called once listening, by which time `app` below exists.
       await app.get(GradingService).giveUp(message.data as GradeSubmissionJob, reason);

@@ -17,14 +17,16 @@ import { AssignmentTestsCache, type AssignmentSource } from './grading/assignmen
 import { GradingHandler } from './grading/grading.handler';
 import { GradingService, SUBMISSION_STORE, type SubmissionStore } from './grading/grading.service';
 import {
-  REDIS_PUBLISHER,
+  OPS_SERVER_OPTIONS,
+  OpsServer,
+  type OpsServerOptions,
   RedisSubmissionEventsPublisher,
   SubmissionEventsPublisher,
-} from './grading/submission-events.publisher';
+} from '@koodi/server';
+import { REDIS_PUBLISHER } from './grading/submission-events.publisher';
 import { DATABASE_RETRY, RETRY_POLICY, type RetryPolicy } from './grading/transient-retry';
 import { GraderMetrics } from './ops/grader.metrics';
 import { HealthService } from './ops/health.service';
-import { OpsServer } from './ops/ops.server';
 import { RUN_LANE_CONSUMER, RunLaneServer } from './runs/run-lane.server';
 import { RunService } from './runs/run.service';
 import { RUN_SANDBOX, SANDBOX, type SandboxRunner } from './sandbox/sandbox.port';
@@ -165,6 +167,16 @@ export class GraderModule {
         GraderMetrics,
         GradingService,
         HealthService,
+        {
+          provide: OPS_SERVER_OPTIONS,
+          useFactory: (metrics: GraderMetrics, health: HealthService): OpsServerOptions => ({
+            host: config.opsHost,
+            port: config.opsPort,
+            registry: metrics.registry,
+            ready: () => health.check(),
+          }),
+          inject: [GraderMetrics, HealthService],
+        },
         OpsServer,
         GraderResources,
       ],

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { databaseUrl, redisUrl } from './grading.fixtures';
 
-/** The built grader: `nx test grader` builds it first. */
+/** The built grader: `nx test-int grader` builds it first. */
 const MAIN = resolve(__dirname, '../../../dist/main.js');
 
 export interface GraderProcess {

@@ -38,13 +38,13 @@ export const sleepingThenPassing = (seconds: number) =>
 
 export function databaseUrl(): string {
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is not set: run through `nx test grader`');
+  if (!url) throw new Error('DATABASE_URL is not set: run through `nx test-int grader`');
   return url;
 }
 
 export function redisUrl(): string {
   const url = process.env.REDIS_URL;
-  if (!url) throw new Error('REDIS_URL is not set: run through `nx test grader`');
+  if (!url) throw new Error('REDIS_URL is not set: run through `nx test-int grader`');
   return url;
 }
 

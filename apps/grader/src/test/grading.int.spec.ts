@@ -38,7 +38,8 @@ describe(`${GradingService.name} through the real queue, sandbox and database`, 
     await fixtures?.close();
   });
 
-  const eventsOf = (id: string) => events.filter((e) => e.submissionId === id).map((e) => `${e.event}:${e.status}`);
+  const eventsOf = (id: string) =>
+    events.filter((e) => e.submissionId === id).map((e) => `${e.event}:${e.status}`);
 
   it('grades a passing submission end to end and publishes its events', async () => {
     const assignment = await fixtures.assignment();
@@ -54,7 +55,10 @@ describe(`${GradingService.name} through the real queue, sandbox and database`, 
     assert.equal(row.feedback?.tests[0].outcome, 'passed');
     assert.ok(row.gradedAt && row.gradingMs !== null);
     await fixtures.waitFor(async () => eventsOf(submission.id).length === 2, 'both events');
-    assert.deepEqual(eventsOf(submission.id), ['submission.grading:grading', 'submission.graded:passed']);
+    assert.deepEqual(eventsOf(submission.id), [
+      'submission.grading:grading',
+      'submission.graded:passed',
+    ]);
     assert.equal(events.find((e) => e.submissionId === submission.id)?.userId, submission.userId);
   });
 
@@ -86,7 +90,8 @@ describe(`${GradingService.name} through the real queue, sandbox and database`, 
   // lines by the tens of thousands, still end in one stored verdict on the first attempt.
   it('case 40: a NUL in the output and a lone surrogate in a message are stored on the first attempt', async () => {
     const assignment = await fixtures.assignment();
-    const code = "def hello():\n    print('\\x00 and \\ud800')\n    raise ValueError('\\ud800\\x00')\n";
+    const code =
+      "def hello():\n    print('\\x00 and \\ud800')\n    raise ValueError('\\ud800\\x00')\n";
     const submission = await fixtures.submission(assignment, code);
 
     await fixtures.enqueue(submission.id);
@@ -100,7 +105,8 @@ describe(`${GradingService.name} through the real queue, sandbox and database`, 
 
   it('case 41: 80,000 forged result lines are stored as at most 1,000 tests', async () => {
     const assignment = await fixtures.assignment();
-    const code = "import os\ndef hello():\n    os.write(3, b'{\"e\":\"test\"}\\n' * 80000)\n    return 'Hello'\n";
+    const code =
+      'import os\ndef hello():\n    os.write(3, b\'{"e":"test"}\\n\' * 80000)\n    return \'Hello\'\n';
     const submission = await fixtures.submission(assignment, code);
 
     await fixtures.enqueue(submission.id);
@@ -108,7 +114,10 @@ describe(`${GradingService.name} through the real queue, sandbox and database`, 
 
     assert.equal(row.attempts, 1);
     assert.equal(row.verdict, 'tests_failed', row.feedback?.summary);
-    assert.ok((row.feedback?.tests.length ?? 0) <= 1000, `${row.feedback?.tests.length} tests stored`);
+    assert.ok(
+      (row.feedback?.tests.length ?? 0) <= 1000,
+      `${row.feedback?.tests.length} tests stored`,
+    );
     assert.ok(Buffer.byteLength(JSON.stringify(row.feedback)) <= 300 * 1024);
   });
 
@@ -126,7 +135,10 @@ describe(`${GradingService.name} through the real queue, sandbox and database`, 
 
     const second = (await fixtures.submissions.findById(submission.id))!;
     assert.deepEqual(second, first);
-    assert.equal(eventsOf(submission.id).filter((e) => e.startsWith('submission.graded')).length, 1);
+    assert.equal(
+      eventsOf(submission.id).filter((e) => e.startsWith('submission.graded')).length,
+      1,
+    );
   });
 
   it('finishes the identical submissions that joined one in flight', async () => {
@@ -148,7 +160,10 @@ describe(`${GradingService.name} through the real queue, sandbox and database`, 
 
     assert.equal(row.status, 'passed');
     assert.equal(row.attempts, 0);
-    await fixtures.waitFor(async () => eventsOf(joined.id).includes('submission.graded:passed'), 'the joined event');
+    await fixtures.waitFor(
+      async () => eventsOf(joined.id).includes('submission.graded:passed'),
+      'the joined event',
+    );
   });
 
   // docs/SECURITY.md case 20: the lease is 1.5 s, refreshed every 500 ms; the job takes 2.5 s.
@@ -162,6 +177,10 @@ describe(`${GradingService.name} through the real queue, sandbox and database`, 
     assert.equal(row.status, 'passed');
     assert.equal(row.attempts, 1);
     assert.ok(row.gradingMs! >= 2_500, `graded in ${row.gradingMs} ms`);
-    assert.deepEqual(await fixtures.settledQueue({ queued: 0, processing: 0, dead: 0 }), { queued: 0, processing: 0, dead: 0 });
+    assert.deepEqual(await fixtures.settledQueue({ queued: 0, processing: 0, dead: 0 }), {
+      queued: 0,
+      processing: 0,
+      dead: 0,
+    });
   });
 });

@@ -1,9 +1,19 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { SUBMISSION_EVENTS_CHANNEL, SUBMISSION_GRADED, type SubmissionEvent } from '@koodi/contracts';
+import {
+  SUBMISSION_EVENTS_CHANNEL,
+  SUBMISSION_GRADED,
+  type SubmissionEvent,
+} from '@koodi/contracts';
 import { createGrader, type Grader } from '../app/grader.app';
-import { GradingFixtures, redisUrl, sleepingThenPassing, testConfig, uniqueQueue } from './grading.fixtures';
+import {
+  GradingFixtures,
+  redisUrl,
+  sleepingThenPassing,
+  testConfig,
+  uniqueQueue,
+} from './grading.fixtures';
 import { killGraderProcess, startGraderProcess, type GraderProcess } from './grader.process';
 
 describe('case 18: a grader SIGKILLed mid-job', () => {
@@ -35,7 +45,11 @@ describe('case 18: a grader SIGKILLed mid-job', () => {
   it('re-runs the job after the lease expires, with exactly one verdict', async () => {
     const assignment = await fixtures.assignment();
     const submission = await fixtures.submission(assignment, sleepingThenPassing(2));
-    victim = await startGraderProcess({ GRADING_QUEUE: queue, HEARTBEAT_TTL_MS: '1000', GRADER_ID: 'h18-grader' });
+    victim = await startGraderProcess({
+      GRADING_QUEUE: queue,
+      HEARTBEAT_TTL_MS: '1000',
+      GRADER_ID: 'h18-grader',
+    });
 
     await fixtures.enqueue(submission.id);
     await fixtures.waitFor(
@@ -46,13 +60,19 @@ describe('case 18: a grader SIGKILLed mid-job', () => {
     assert.equal((await victim.exited).signal, 'SIGKILL');
     assert.equal((await fixtures.submissions.findById(submission.id))!.status, 'grading');
 
-    survivor = await createGrader(testConfig(queue, { heartbeatTtlMs: 2_000, graderId: 'h18-grader' }));
+    survivor = await createGrader(
+      testConfig(queue, { heartbeatTtlMs: 2_000, graderId: 'h18-grader' }),
+    );
     await survivor.app.listen();
     const row = await fixtures.waitForFinal(submission.id);
 
     assert.equal(row.status, 'passed');
     assert.equal(row.attempts, 2, 'the victim started it once, the survivor once more');
-    assert.deepEqual(await fixtures.settledQueue({ queued: 0, processing: 0, dead: 0 }), { queued: 0, processing: 0, dead: 0 });
+    assert.deepEqual(await fixtures.settledQueue({ queued: 0, processing: 0, dead: 0 }), {
+      queued: 0,
+      processing: 0,
+      dead: 0,
+    });
     assert.equal(graded.filter((e) => e.submissionId === submission.id).length, 1);
   });
 });

@@ -55,7 +55,8 @@ describe('case 19: a job that crashes its sandbox every time', () => {
     const assignment = await fixtures.assignment();
     const doomed = await fixtures.submission(assignment, `${PASSING}${CRASH}\n`);
     const others = [];
-    for (let i = 0; i < 4; i++) others.push(await fixtures.submission(assignment, `${PASSING}# ${i}\n`));
+    for (let i = 0; i < 4; i++)
+      others.push(await fixtures.submission(assignment, `${PASSING}# ${i}\n`));
 
     await fixtures.enqueue(doomed.id);
     for (const other of others) await fixtures.enqueue(other.id);
@@ -66,7 +67,12 @@ describe('case 19: a job that crashes its sandbox every time', () => {
     assert.equal(row.attempts, MAX_GRADING_ATTEMPTS);
     assert.match(row.feedback!.summary, /our side/);
     assert.equal(sandbox.crashes, MAX_GRADING_ATTEMPTS);
-    for (const other of others) assert.equal((await fixtures.waitForFinal(other.id)).status, 'passed');
-    assert.deepEqual(await fixtures.settledQueue({ queued: 0, processing: 0, dead: 1 }), { queued: 0, processing: 0, dead: 1 });
+    for (const other of others)
+      assert.equal((await fixtures.waitForFinal(other.id)).status, 'passed');
+    assert.deepEqual(await fixtures.settledQueue({ queued: 0, processing: 0, dead: 1 }), {
+      queued: 0,
+      processing: 0,
+      dead: 1,
+    });
   });
 });

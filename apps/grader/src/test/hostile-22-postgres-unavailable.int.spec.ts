@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import type { SubmissionStore } from '../app/grading/grading.service';
 import { createGrader, type Grader } from '../app/grader.app';
 import { GraderMetrics } from '../app/ops/grader.metrics';
-import { databaseUrl, GradingFixtures, PASSING, sleepingThenPassing, testConfig, uniqueQueue } from './grading.fixtures';
+import {
+  databaseUrl,
+  GradingFixtures,
+  PASSING,
+  sleepingThenPassing,
+  testConfig,
+  uniqueQueue,
+} from './grading.fixtures';
 import { TcpProxy } from './tcp-proxy';
 
 describe('case 22: Postgres unavailable during the verdict write', () => {
@@ -32,7 +39,9 @@ describe('case 22: Postgres unavailable during the verdict write', () => {
         commits += 1;
         if (failed < 2) {
           failed += 1;
-          throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+          throw Object.assign(new Error('terminating connection due to administrator command'), {
+            code: '57P01',
+          });
         }
         return real.commitVerdict(id, result);
       },
@@ -80,6 +89,10 @@ describe('case 22: Postgres unavailable during the verdict write', () => {
     assert.equal(row.status, 'passed');
     assert.equal(row.attempts, 1, 'the sandbox ran once');
     assert.ok((await grader.app.get(GraderMetrics).value('koodi_grader_db_retries_total')) > 0);
-    assert.deepEqual(await fixtures.settledQueue({ queued: 0, processing: 0, dead: 0 }), { queued: 0, processing: 0, dead: 0 });
+    assert.deepEqual(await fixtures.settledQueue({ queued: 0, processing: 0, dead: 0 }), {
+      queued: 0,
+      processing: 0,
+      dead: 0,
+    });
   });
 });

@@ -25,7 +25,11 @@ describe('case 23: SIGTERM to a grader mid-job', () => {
   async function startedJob(seconds: number, env: Record<string, string> = {}) {
     const assignment = await fixtures.assignment();
     const submission = await fixtures.submission(assignment, sleepingThenPassing(seconds));
-    victim = await startGraderProcess({ GRADING_QUEUE: queue, GRADER_ID: `h23-${Date.now()}`, ...env });
+    victim = await startGraderProcess({
+      GRADING_QUEUE: queue,
+      GRADER_ID: `h23-${Date.now()}`,
+      ...env,
+    });
     await fixtures.enqueue(submission.id);
     await fixtures.waitFor(
       async () => (await fixtures.submissions.findById(submission.id))!.status === 'grading',
@@ -47,12 +51,16 @@ describe('case 23: SIGTERM to a grader mid-job', () => {
     const row = (await fixtures.submissions.findById(submission.id))!;
     assert.equal(row.status, 'passed');
     assert.equal(row.attempts, 1);
-    assert.equal((await fixtures.submissions.findById(later.id))!.status, 'queued', 'not taken after SIGTERM');
+    assert.equal(
+      (await fixtures.submissions.findById(later.id))!.status,
+      'queued',
+      'not taken after SIGTERM',
+    );
     assert.deepEqual(await fixtures.queueLengths(), { queued: 1, processing: 0, dead: 0 });
   });
 
   it('hands back a job it cannot finish before its deadline; another grader grades it once', async () => {
-    const submission = await startedJob(2, { SHUTDOWN_TIMEOUT_MS: '0' });
+    const submission = await startedJob(2, { SHUTDOWN_GRACE_SECONDS: '0' });
 
     victim!.child.kill('SIGTERM');
     const exit = await victim!.exited;
@@ -62,6 +70,10 @@ describe('case 23: SIGTERM to a grader mid-job', () => {
     const row = await fixtures.waitForFinal(submission.id);
 
     assert.equal(row.status, 'passed');
-    assert.deepEqual(await fixtures.settledQueue({ queued: 0, processing: 0, dead: 0 }), { queued: 0, processing: 0, dead: 0 });
+    assert.deepEqual(await fixtures.settledQueue({ queued: 0, processing: 0, dead: 0 }), {
+      queued: 0,
+      processing: 0,
+      dead: 0,
+    });
   });
 });

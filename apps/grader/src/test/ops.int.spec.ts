@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createGrader, type Grader } from '../app/grader.app';
-import type { HealthReport } from '../app/ops/health.service';
-import { OpsServer } from '../app/ops/ops.server';
+import type { HealthResponse } from '@koodi/contracts';
+import { OpsServer } from '@koodi/server';
 import { GradingFixtures, PASSING, testConfig, uniqueQueue } from './grading.fixtures';
 
 describe(OpsServer.name, () => {
@@ -24,12 +24,15 @@ describe(OpsServer.name, () => {
   });
 
   it('reports ready when Postgres, Redis and the sandboxes are', async () => {
-    const response = await fetch(`${base}/health`);
-    const body = (await response.json()) as HealthReport;
+    for (const path of ['/health/ready', '/health']) {
+      const response = await fetch(`${base}${path}`);
+      const body = (await response.json()) as HealthResponse;
 
-    assert.equal(response.status, 200);
-    assert.deepEqual(body.checks, { database: 'up', redis: 'up', sandbox: 'up' });
-    assert.equal(body.sandbox?.slots, 2);
+      assert.equal(response.status, 200, path);
+      assert.equal(body.status, 'ok', path);
+      assert.deepEqual(body.checks, { postgres: 'up', redis: 'up', sandbox: 'up' }, path);
+      assert.equal(body.details?.sandbox?.slots, 2, path);
+    }
   });
 
   it('binds loopback only unless OPS_HOST says otherwise', () => {
@@ -39,6 +42,7 @@ describe(OpsServer.name, () => {
   it('answers liveness without touching dependencies', async () => {
     const response = await fetch(`${base}/health/live`);
     assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), { status: 'ok', checks: {} } satisfies HealthResponse);
   });
 
   it('serves Prometheus metrics counting graded jobs by verdict', async () => {

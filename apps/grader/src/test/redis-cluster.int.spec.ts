@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { LocalRedisCluster } from '@koodi/queue';
+import { LocalRedisCluster } from '@koodi/queue/testing';
 import { Cluster } from 'ioredis';
 import { createGrader, type Grader } from '../app/grader.app';
 import { loadGraderConfig } from '../app/config/grader.config';

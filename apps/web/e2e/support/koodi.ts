@@ -1,17 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { expect, test as base } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
 import { pageRoutes } from '@koodi/contracts';
+import { solutionOf } from './content.ts';
 
-const contentDir = fileURLToPath(new URL('../../../../content/', import.meta.url));
-
-/** The reference solution of an assignment, read from content/<NN>-<slug>/solution.py. */
-export function solutionOf(slug: string): string {
-  const folder = readdirSync(contentDir).find((name) => name.replace(/^\d+-/, '') === slug);
-  if (!folder) throw new Error(`no content folder for ${slug}`);
-  return readFileSync(`${contentDir}${folder}/solution.py`, 'utf8');
-}
+export { solutionOf };
 
 /**
  * The API answers code it has graded before (from anyone) from the earlier verdict at once; a
@@ -75,7 +67,9 @@ export class StudentPage {
 
   async openAssignment(slug: string): Promise<void> {
     await this.page.goto(pageRoutes.assignment(slug));
-    await expect(this.page.getByRole('heading', { level: 1, name: /^Assignment \d+: / })).toBeVisible();
+    await expect(
+      this.page.getByRole('heading', { level: 1, name: /^Assignment \d+: / }),
+    ).toBeVisible();
     await expect(this.editor).toBeVisible();
   }
 
@@ -112,4 +106,30 @@ export class StudentPage {
     await this.submit(solutionOf(slug));
     expect(await this.verdict()).toBe('passed');
   }
+}
+
+export const schemes = ['light', 'dark'] as const;
+export const viewports = {
+  desktop: { width: 1280, height: 800 },
+  mobile: { width: 390, height: 844 },
+} as const;
+
+/** The device and scheme to show the pages in, with motion reduced so pictures are stable. */
+export async function viewAs(
+  page: Page,
+  viewport: { width: number; height: number },
+  scheme: (typeof schemes)[number],
+): Promise<void> {
+  await page.setViewportSize(viewport);
+  await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+}
+
+/** A student with assignment 1 solved and a failed try at assignment 2: every part of the pages shows. */
+export async function studentWithHistory(page: Page): Promise<StudentPage> {
+  const student = new StudentPage(page);
+  await student.solve('hello');
+  await student.openAssignment('hello-world');
+  await student.submit('def hello_world():\n    return "Hello world"\n');
+  expect(await student.verdict()).toBe('failed');
+  return student;
 }

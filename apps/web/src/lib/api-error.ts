@@ -6,7 +6,13 @@ export class ApiError extends Error {
   /** Seconds to wait before trying again, from a Retry-After header. */
   readonly retryAfterSeconds: number | null;
 
-  constructor(init: { status: number; code: string; message: string; details?: unknown; retryAfterSeconds?: number | null }) {
+  constructor(init: {
+    status: number;
+    code: string;
+    message: string;
+    details?: unknown;
+    retryAfterSeconds?: number | null;
+  }) {
     super(init.message);
     this.name = 'ApiError';
     this.status = init.status;

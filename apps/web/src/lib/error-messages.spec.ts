@@ -10,7 +10,9 @@ describe(describeSubmitError.name, () => {
   const sut = describeSubmitError;
 
   it('explains one submission in flight and names it so the page can follow it', () => {
-    const text = sut(apiError(409, { code: 'submission_in_flight', details: { submissionId: 's-9' } }));
+    const text = sut(
+      apiError(409, { code: 'submission_in_flight', details: { submissionId: 's-9' } }),
+    );
     assert.match(text.message, /already have a submission being graded/);
     assert.equal(text.inFlightSubmissionId, 's-9');
   });
@@ -34,7 +36,10 @@ describe(describeSubmitError.name, () => {
   });
 
   it('passes the reason of a rejected request through', () => {
-    assert.match(sut(apiError(400, { message: 'code must not be empty' })).message, /code must not be empty/);
+    assert.match(
+      sut(apiError(400, { message: 'code must not be empty' })).message,
+      /code must not be empty/,
+    );
   });
 
   it('blames the server, not the student, for a 5xx', () => {
@@ -48,7 +53,10 @@ describe(describeSubmitError.name, () => {
 
 describe(describeLoadError.name, () => {
   it('names what could not be loaded', () => {
-    assert.match(describeLoadError(apiError(404), 'this assignment'), /Could not find this assignment/);
+    assert.match(
+      describeLoadError(apiError(404), 'this assignment'),
+      /Could not find this assignment/,
+    );
     assert.match(describeLoadError(apiError(0), 'your assignments'), /check your connection/);
   });
 });

@@ -64,11 +64,12 @@ export function watchSubmission(id: string, handlers: WatchHandlers, deps: Watch
     if (isFinalStatus(view.status)) stop();
   };
 
-  const schedule = (fn: () => void, ms: number) => {
+  // checkOnce and poll catch their own failures: a rejection would have nowhere to go.
+  const schedule = (fn: () => Promise<void>, ms: number) => {
     if (timer !== null) deps.clearTimer(timer);
     timer = deps.setTimer(() => {
       timer = null;
-      fn();
+      void fn();
     }, ms);
   };
 
@@ -164,7 +165,9 @@ export function watchSubmission(id: string, handlers: WatchHandlers, deps: Watch
 function parseView(data: string): SubmissionView | null {
   try {
     const value: unknown = JSON.parse(data);
-    return typeof value === 'object' && value !== null && 'status' in value ? (value as SubmissionView) : null;
+    return typeof value === 'object' && value !== null && 'status' in value
+      ? (value as SubmissionView)
+      : null;
   } catch {
     return null;
   }

@@ -7,6 +7,8 @@ export interface TestResult {
   outcome: TestOutcome;
   /** Assertion text (expected vs actual) or the trimmed traceback; empty when passed. */
   message: string;
+  /** The student's line the failure happened on, when it happened in the student's code. */
+  location?: CodeLocation;
 }
 
 /** Where in the student's code something went wrong (1-based). */

@@ -9,7 +9,15 @@ describe('isUuid', () => {
   });
 
   it('refuses anything else', () => {
-    for (const value of ['', 'hello', '0b6f1c2e-8d3a-4f5b-9c7d-1e2f3a4b5c6', '0b6f1c2e-8d3a-4f5b-9c7d-1e2f3a4b5c6d\n', ' 0b6f1c2e-8d3a-4f5b-9c7d-1e2f3a4b5c6d', 42, null]) {
+    for (const value of [
+      '',
+      'hello',
+      '0b6f1c2e-8d3a-4f5b-9c7d-1e2f3a4b5c6',
+      '0b6f1c2e-8d3a-4f5b-9c7d-1e2f3a4b5c6d\n',
+      ' 0b6f1c2e-8d3a-4f5b-9c7d-1e2f3a4b5c6d',
+      42,
+      null,
+    ]) {
       assert.equal(isUuid(value), false, JSON.stringify(value));
     }
   });

@@ -7,7 +7,11 @@ import type { QueueDeserializer, QueueEnvelope, QueueSerializer } from './queue-
 export class JsonQueueSerializer implements QueueSerializer, QueueDeserializer {
   serialize(envelope: QueueEnvelope): string {
     const { id, pattern, data, enqueuedAt, replyTo } = envelope;
-    return JSON.stringify(replyTo === undefined ? { id, pattern, data, enqueuedAt } : { id, pattern, data, enqueuedAt, replyTo });
+    return JSON.stringify(
+      replyTo === undefined
+        ? { id, pattern, data, enqueuedAt }
+        : { id, pattern, data, enqueuedAt, replyTo },
+    );
   }
 
   deserialize(raw: string): QueueEnvelope {

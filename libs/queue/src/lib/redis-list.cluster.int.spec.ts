@@ -58,9 +58,9 @@ describe(`${RedisListServer.name} on a Redis Cluster`, () => {
   }
 
   function listen(sut: RedisListServer): Promise<void> {
-    return new Promise((resolve, reject) =>
-      sut.listen((error?: unknown) => (error ? reject(error) : resolve())),
-    );
+    return new Promise((resolve, reject) => {
+      sut.listen((error?: unknown) => (error ? reject(error) : resolve())).catch(reject);
+    });
   }
 
   it('is a cluster of three primaries, and test queues land on different ones', async () => {

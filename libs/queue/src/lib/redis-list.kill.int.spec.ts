@@ -17,7 +17,10 @@ describe(`${RedisListServer.name} in consumer processes killed with SIGKILL`, ()
   async function fixture(label: string) {
     const queue = uniqueQueue(label);
     const redis = new Redis(redisUrl());
-    cleanups.push(() => dropQueueKeys(redisUrl(), queue), () => redis.quit());
+    cleanups.push(
+      () => dropQueueKeys(redisUrl(), queue),
+      () => redis.quit(),
+    );
     const doneKey = `${queue}:test:done`;
     const deadKey = `${queue}:test:dead-notified`;
     const base = { REDIS_URL: redisUrl(), QUEUE: queue, DONE_KEY: doneKey, DEAD_KEY: deadKey };
@@ -30,10 +33,17 @@ describe(`${RedisListServer.name} in consumer processes killed with SIGKILL`, ()
     return worker;
   }
 
-  async function enqueue(redis: Redis, queue: string, pattern: string, ids: string[]): Promise<void> {
+  async function enqueue(
+    redis: Redis,
+    queue: string,
+    pattern: string,
+    ids: string[],
+  ): Promise<void> {
     const serializer = new JsonQueueSerializer();
     for (let i = 0; i < ids.length; i += 1_000) {
-      const chunk = ids.slice(i, i + 1_000).map((id) => serializer.serialize({ id, pattern, data: { id }, enqueuedAt: Date.now() }));
+      const chunk = ids
+        .slice(i, i + 1_000)
+        .map((id) => serializer.serialize({ id, pattern, data: { id }, enqueuedAt: Date.now() }));
       await redis.lpush(queue, ...chunk);
     }
   }
@@ -47,14 +57,26 @@ describe(`${RedisListServer.name} in consumer processes killed with SIGKILL`, ()
     const { queue, redis, doneKey, base } = await fixture('sigkill');
     const lease = { HEARTBEAT_TTL_MS: '600', REAPER_INTERVAL_MS: '150' };
     const started: WorkerMessage[] = [];
-    const victim = spawn('victim', { ...base, ...lease, WORK_MS_MIN: '60000' }, (message) => message.type === 'started' && started.push(message));
+    const victim = spawn(
+      'victim',
+      { ...base, ...lease, WORK_MS_MIN: '60000' },
+      (message) => message.type === 'started' && started.push(message),
+    );
     await victim.ready;
     await enqueue(redis, queue, 'job', ['m1']);
     await waitFor(() => started.length === 1, 10_000, 'the victim to start the message');
 
     await victim.kill();
-    assert.equal(await redis.llen(queueKeys(queue).processing('victim')), 1, 'the killed consumer still holds the message');
-    const rescuer = spawn('rescuer', { ...base, ...lease }, (message) => message.type === 'started' && started.push(message));
+    assert.equal(
+      await redis.llen(queueKeys(queue).processing('victim')),
+      1,
+      'the killed consumer still holds the message',
+    );
+    const rescuer = spawn(
+      'rescuer',
+      { ...base, ...lease },
+      (message) => message.type === 'started' && started.push(message),
+    );
     await rescuer.ready;
 
     await waitFor(async () => (await redis.hlen(doneKey)) === 1, 15_000, 'the re-delivery');
@@ -68,7 +90,12 @@ describe(`${RedisListServer.name} in consumer processes killed with SIGKILL`, ()
 
   it('dead-letters a message that kills every consumer that takes it, once the attempts are spent', async () => {
     const { queue, redis, deadKey, base } = await fixture('poison');
-    const settings = { ...base, HEARTBEAT_TTL_MS: '500', REAPER_INTERVAL_MS: '100', MAX_ATTEMPTS: '2' };
+    const settings = {
+      ...base,
+      HEARTBEAT_TTL_MS: '500',
+      REAPER_INTERVAL_MS: '100',
+      MAX_ATTEMPTS: '2',
+    };
     await enqueue(redis, queue, 'poison', ['p1']);
 
     const deadline = Date.now() + 30_000;
@@ -76,7 +103,10 @@ describe(`${RedisListServer.name} in consumer processes killed with SIGKILL`, ()
     while ((await redis.llen(queueKeys(queue).dead)) === 0) {
       assert.ok(Date.now() < deadline, 'the poison message was not dead-lettered in time');
       const worker = spawn(`consumer-${generation++}`, settings);
-      await Promise.race([worker.exited, waitFor(async () => (await redis.llen(queueKeys(queue).dead)) === 1, 30_000)]);
+      await Promise.race([
+        worker.exited,
+        waitFor(async () => (await redis.llen(queueKeys(queue).dead)) === 1, 30_000),
+      ]);
       await worker.kill();
     }
 
@@ -106,11 +136,15 @@ describe(`${RedisListServer.name} in consumer processes killed with SIGKILL`, ()
     for (let i = 0; i < 4; i++) pool.push(spawn(`soak-${generation++}`, settings));
     await Promise.all(pool.map((worker) => worker.ready));
 
-    const finished = async () => (await redis.hlen(doneKey)) === total && (await inspector.length()) === 0;
+    const finished = async () =>
+      (await redis.hlen(doneKey)) === total && (await inspector.length()) === 0;
     const deadline = Date.now() + 55_000;
     let kills = 0;
     while (!(await finished())) {
-      assert.ok(Date.now() < deadline, `not finished in time: ${await redis.hlen(doneKey)} of ${total} done`);
+      assert.ok(
+        Date.now() < deadline,
+        `not finished in time: ${await redis.hlen(doneKey)} of ${total} done`,
+      );
       await sleep(250 + Math.random() * 250);
       if (kills < 12 && (await inspector.length()) > 0) {
         const slot = Math.floor(Math.random() * pool.length);
@@ -124,11 +158,16 @@ describe(`${RedisListServer.name} in consumer processes killed with SIGKILL`, ()
     const done = await redis.hgetall(doneKey);
     const lost = ids.filter((id) => !(id in done)).length;
     const duplicates = Object.values(done).reduce((sum, n) => sum + Number(n) - 1, 0);
-    t.diagnostic(`messages=${total} processes=4 concurrency=${concurrency} kills=${kills} lost=${lost} duplicates=${duplicates}`);
+    t.diagnostic(
+      `messages=${total} processes=4 concurrency=${concurrency} kills=${kills} lost=${lost} duplicates=${duplicates}`,
+    );
     assert.equal(lost, 0);
     assert.equal(await inspector.deadLetterSize(), 0);
     assert.ok(kills > 0, 'the run ended before any consumer was killed');
     // Only messages in a killed consumer's processing list can run twice.
-    assert.ok(duplicates <= kills * concurrency, `duplicates ${duplicates} exceed kills × concurrency`);
+    assert.ok(
+      duplicates <= kills * concurrency,
+      `duplicates ${duplicates} exceed kills × concurrency`,
+    );
   });
 });

@@ -87,12 +87,14 @@ export function resolveServerOptions(options: RedisListTransportOptions): Resolv
   ];
   for (const key of positiveInts) {
     const value = resolved[key];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) problems.push(`${key} must be a positive integer`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+      problems.push(`${key} must be a positive integer`);
   }
   if (resolved.heartbeatIntervalMs >= resolved.heartbeatTtlMs) {
     problems.push('heartbeatIntervalMs must be smaller than heartbeatTtlMs');
   }
-  if (!(resolved.blockTimeoutSeconds > 0)) problems.push('blockTimeoutSeconds must be > 0 (0 would block forever)');
+  if (!(resolved.blockTimeoutSeconds > 0))
+    problems.push('blockTimeoutSeconds must be > 0 (0 would block forever)');
   if (!(resolved.shutdownTimeoutMs >= 0)) problems.push('shutdownTimeoutMs must be >= 0');
   if (problems.length > 0) {
     throw new Error(`Invalid RedisListTransportOptions: ${problems.join('; ')}`);

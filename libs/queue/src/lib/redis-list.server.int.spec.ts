@@ -21,8 +21,16 @@ Logger.overrideLogger(false);
 describe(`${RedisListServer.name} against Redis`, () => {
   const cleanups: (() => Promise<unknown>)[] = [];
 
-  function server(queue: string, options: Partial<RedisListTransportOptions> = {}): RedisListServer {
-    const sut = new RedisListServer({ redisUrl: redisUrl(), queue, blockTimeoutSeconds: 0.2, ...options });
+  function server(
+    queue: string,
+    options: Partial<RedisListTransportOptions> = {},
+  ): RedisListServer {
+    const sut = new RedisListServer({
+      redisUrl: redisUrl(),
+      queue,
+      blockTimeoutSeconds: 0.2,
+      ...options,
+    });
     cleanups.push(() => sut.close());
     return sut;
   }
@@ -51,7 +59,9 @@ describe(`${RedisListServer.name} against Redis`, () => {
   }
 
   function listen(sut: RedisListServer): Promise<void> {
-    return new Promise((resolve, reject) => sut.listen((error?: unknown) => (error ? reject(error) : resolve())));
+    return new Promise((resolve, reject) => {
+      sut.listen((error?: unknown) => (error ? reject(error) : resolve())).catch(reject);
+    });
   }
 
   afterEach(async () => {
@@ -62,10 +72,16 @@ describe(`${RedisListServer.name} against Redis`, () => {
     const queue = queueName('deliver');
     const sut = server(queue, { consumerId: 'worker-a' });
     const seen: QueueMessage[] = [];
-    sut.addHandler(GRADE_SUBMISSION, async (_data: unknown, ctx: RedisListContext) => void seen.push(ctx.getMessage()), true);
+    sut.addHandler(
+      GRADE_SUBMISSION,
+      async (_data: unknown, ctx: RedisListContext) => void seen.push(ctx.getMessage()),
+      true,
+    );
     await listen(sut);
 
-    await lastValueFrom(client(queue).emit(GRADE_SUBMISSION, { submissionId: 'sub-1' }), { defaultValue: undefined });
+    await lastValueFrom(client(queue).emit(GRADE_SUBMISSION, { submissionId: 'sub-1' }), {
+      defaultValue: undefined,
+    });
 
     await waitFor(() => seen.length === 1);
     assert.equal(seen[0].id, 'sub-1');
@@ -79,10 +95,14 @@ describe(`${RedisListServer.name} against Redis`, () => {
     const sut = server(queue, { consumerId: 'worker-a' });
     const gate = deferred();
     const started = deferred();
-    sut.addHandler('job', async () => {
-      started.resolve();
-      await gate.promise;
-    }, true);
+    sut.addHandler(
+      'job',
+      async () => {
+        started.resolve();
+        await gate.promise;
+      },
+      true,
+    );
     await listen(sut);
     const inspector = new QueueInspector(redis(), queue);
 
@@ -99,12 +119,19 @@ describe(`${RedisListServer.name} against Redis`, () => {
   it('retries a throwing handler up to maxAttempts, then dead-letters the message and calls onDeadLetter', async () => {
     const queue = queueName('dead');
     const deadLettered: QueueMessage[] = [];
-    const sut = server(queue, { maxAttempts: 3, onDeadLetter: (message) => void deadLettered.push(message) });
+    const sut = server(queue, {
+      maxAttempts: 3,
+      onDeadLetter: (message) => void deadLettered.push(message),
+    });
     const attempts: number[] = [];
-    sut.addHandler('job', async (_data: unknown, ctx: RedisListContext) => {
-      attempts.push(ctx.getAttempt());
-      throw new Error('handler failure');
-    }, true);
+    sut.addHandler(
+      'job',
+      async (_data: unknown, ctx: RedisListContext) => {
+        attempts.push(ctx.getAttempt());
+        throw new Error('handler failure');
+      },
+      true,
+    );
     await listen(sut);
     const inspector = new QueueInspector(redis(), queue);
 
@@ -112,7 +139,10 @@ describe(`${RedisListServer.name} against Redis`, () => {
 
     await waitFor(async () => (await inspector.deadLetterSize()) === 1, 5_000, 'the dead letter');
     assert.deepEqual(attempts, [1, 2, 3]);
-    assert.deepEqual(deadLettered.map((m) => [m.id, m.attempt]), [[id, 3]]);
+    assert.deepEqual(
+      deadLettered.map((m) => [m.id, m.attempt]),
+      [[id, 3]],
+    );
     assert.equal(await inspector.length(), 0);
     const [element] = await redis().lrange(queueKeys(queue).dead, 0, -1);
     assert.equal(new JsonQueueSerializer().deserialize(element).id, id);
@@ -121,13 +151,27 @@ describe(`${RedisListServer.name} against Redis`, () => {
   it('returns the messages of a consumer whose heartbeat expired, counting the lost delivery as an attempt', async () => {
     const queue = queueName('reap');
     const keys = queueKeys(queue);
-    const raw = new JsonQueueSerializer().serialize({ id: 'orphan', pattern: 'job', data: 1, enqueuedAt: Date.now() });
+    const raw = new JsonQueueSerializer().serialize({
+      id: 'orphan',
+      pattern: 'job',
+      data: 1,
+      enqueuedAt: Date.now(),
+    });
     const r = redis();
     // A consumer that took the message (attempt 1) and died: registered, processing list, no heartbeat.
-    await r.multi().sadd(keys.consumers, 'ghost').lpush(keys.processing('ghost'), raw).hset(keys.attempts, raw, 1).exec();
+    await r
+      .multi()
+      .sadd(keys.consumers, 'ghost')
+      .lpush(keys.processing('ghost'), raw)
+      .hset(keys.attempts, raw, 1)
+      .exec();
     const sut = server(queue, { heartbeatTtlMs: 600, reaperIntervalMs: 100 });
     const seen: number[] = [];
-    sut.addHandler('job', async (_data: unknown, ctx: RedisListContext) => void seen.push(ctx.getAttempt()), true);
+    sut.addHandler(
+      'job',
+      async (_data: unknown, ctx: RedisListContext) => void seen.push(ctx.getAttempt()),
+      true,
+    );
     await listen(sut);
 
     await waitFor(() => seen.length === 1, 5_000, 'the re-delivery');
@@ -139,12 +183,26 @@ describe(`${RedisListServer.name} against Redis`, () => {
   it('at start-up returns what an earlier process with the same consumer id left behind (a restarted container)', async () => {
     const queue = queueName('restarted');
     const keys = queueKeys(queue);
-    const raw = new JsonQueueSerializer().serialize({ id: 'left-behind', pattern: 'job', data: 1, enqueuedAt: Date.now() });
+    const raw = new JsonQueueSerializer().serialize({
+      id: 'left-behind',
+      pattern: 'job',
+      data: 1,
+      enqueuedAt: Date.now(),
+    });
     const r = redis();
-    await r.multi().sadd(keys.consumers, 'grader-1').lpush(keys.processing('grader-1'), raw).hset(keys.attempts, raw, 1).exec();
+    await r
+      .multi()
+      .sadd(keys.consumers, 'grader-1')
+      .lpush(keys.processing('grader-1'), raw)
+      .hset(keys.attempts, raw, 1)
+      .exec();
     const sut = server(queue, { consumerId: 'grader-1' });
     const seen: number[] = [];
-    sut.addHandler('job', async (_data: unknown, ctx: RedisListContext) => void seen.push(ctx.getAttempt()), true);
+    sut.addHandler(
+      'job',
+      async (_data: unknown, ctx: RedisListContext) => void seen.push(ctx.getAttempt()),
+      true,
+    );
 
     await listen(sut);
 
@@ -157,10 +215,14 @@ describe(`${RedisListServer.name} against Redis`, () => {
     const lease = { heartbeatTtlMs: 300, heartbeatIntervalMs: 80, reaperIntervalMs: 50 };
     const runs: string[] = [];
     const slow = server(queue, { ...lease, consumerId: 'slow' });
-    slow.addHandler('job', async () => {
-      runs.push('slow');
-      await sleep(1_500);
-    }, true);
+    slow.addHandler(
+      'job',
+      async () => {
+        runs.push('slow');
+        await sleep(1_500);
+      },
+      true,
+    );
     await listen(slow);
     await client(queue).enqueue('job', 1);
     await waitFor(() => runs.length === 1);
@@ -169,7 +231,11 @@ describe(`${RedisListServer.name} against Redis`, () => {
     await listen(other);
     const inspector = new QueueInspector(redis(), queue);
 
-    await waitFor(async () => (await inspector.inFlight())['slow'] === 0, 5_000, 'the slow handler to finish');
+    await waitFor(
+      async () => (await inspector.inFlight())['slow'] === 0,
+      5_000,
+      'the slow handler to finish',
+    );
 
     assert.deepEqual(runs, ['slow']);
     assert.equal(await inspector.length(), 0);
@@ -195,10 +261,14 @@ describe(`${RedisListServer.name} against Redis`, () => {
     const keys = queueKeys(queue);
     const sut = server(queue, { consumerId: 'leaving', shutdownTimeoutMs: 100 });
     const started = deferred();
-    sut.addHandler('job', () => {
-      started.resolve();
-      return new Promise(() => undefined);
-    }, true);
+    sut.addHandler(
+      'job',
+      () => {
+        started.resolve();
+        return new Promise(() => undefined);
+      },
+      true,
+    );
     await listen(sut);
     const id = await client(queue).enqueue('job', 1);
     await started.promise;
@@ -224,19 +294,30 @@ describe(`${RedisListServer.name} against Redis`, () => {
     const producer = client(queue);
 
     assert.equal(await lastValueFrom(producer.send<number>('sum', [1, 2, 3])), 6);
-    await assert.rejects(lastValueFrom(producer.send('fail', {})), (error: { message: string }) => error.message === 'no such thing');
+    await assert.rejects(
+      lastValueFrom(producer.send('fail', {})),
+      (error: { message: string }) => error.message === 'no such thing',
+    );
   });
 
   it('fails send() after sendTimeoutMs when no server answers', async () => {
     const queue = queueName('rpc-timeout');
 
-    await assert.rejects(lastValueFrom(client(queue, { sendTimeoutMs: 200 }).send('sum', [1])), /No response/);
+    await assert.rejects(
+      lastValueFrom(client(queue, { sendTimeoutMs: 200 }).send('sum', [1])),
+      /No response/,
+    );
   });
 
   it('reports an unreachable Redis through the listen callback', async () => {
-    const sut = new RedisListServer({ redisUrl: 'redis://127.0.0.1:1', queue: uniqueQueue('unreachable') });
+    const sut = new RedisListServer({
+      redisUrl: 'redis://127.0.0.1:1',
+      queue: uniqueQueue('unreachable'),
+    });
 
-    const error = await new Promise((resolve) => sut.listen(resolve));
+    const error = await new Promise((resolve, reject) => {
+      sut.listen(resolve).catch(reject);
+    });
 
     assert.ok(error instanceof Error);
   });

@@ -25,7 +25,9 @@ describe(RedisListServer.name, () => {
   }
 
   function listen(sut: RedisListServer): Promise<void> {
-    return new Promise((resolve, reject) => sut.listen((error?: unknown) => (error ? reject(error) : resolve())));
+    return new Promise((resolve, reject) => {
+      sut.listen((error?: unknown) => (error ? reject(error) : resolve())).catch(reject);
+    });
   }
 
   afterEach(async () => {
@@ -36,7 +38,11 @@ describe(RedisListServer.name, () => {
     const broker = new InMemoryQueue();
     const sut = start(broker, { consumerId: 'c1' });
     const seen: { data: unknown; ctx: RedisListContext }[] = [];
-    sut.addHandler('grade', async (data: unknown, ctx: RedisListContext) => void seen.push({ data, ctx }), true);
+    sut.addHandler(
+      'grade',
+      async (data: unknown, ctx: RedisListContext) => void seen.push({ data, ctx }),
+      true,
+    );
     await listen(sut);
 
     const id = broker.emit('grade', { submissionId: 's1' });
@@ -59,7 +65,12 @@ describe(RedisListServer.name, () => {
     await listen(sut);
 
     // What a blocking take leaves when the server moved the element but its reply never came.
-    const raw = new JsonQueueSerializer().serialize({ id: 'lost', pattern: 'job', data: 7, enqueuedAt: Date.now() });
+    const raw = new JsonQueueSerializer().serialize({
+      id: 'lost',
+      pattern: 'job',
+      data: 7,
+      enqueuedAt: Date.now(),
+    });
     broker.processingOf('c1').push(raw);
 
     await waitFor(() => seen.length === 1, 5_000);
@@ -107,10 +118,15 @@ describe(RedisListServer.name, () => {
     const broker = new InMemoryQueue();
     const sut = start(broker, { consumerId: 'c1' });
     let complete!: () => void;
-    sut.addHandler('job', async () => new Observable<number>((subscriber) => {
-      subscriber.next(1);
-      complete = () => subscriber.complete();
-    }), true);
+    sut.addHandler(
+      'job',
+      async () =>
+        new Observable<number>((subscriber) => {
+          subscriber.next(1);
+          complete = () => subscriber.complete();
+        }),
+      true,
+    );
     await listen(sut);
 
     broker.emit('job', 1);
@@ -125,12 +141,19 @@ describe(RedisListServer.name, () => {
   it('re-queues a failing message with a higher attempt, then dead-letters it at maxAttempts and reports it', async () => {
     const broker = new InMemoryQueue();
     const deadLettered: QueueMessage[] = [];
-    const sut = start(broker, { maxAttempts: 3, onDeadLetter: (message) => void deadLettered.push(message) });
+    const sut = start(broker, {
+      maxAttempts: 3,
+      onDeadLetter: (message) => void deadLettered.push(message),
+    });
     const attempts: number[] = [];
-    sut.addHandler('job', async (_data: unknown, ctx: RedisListContext) => {
-      attempts.push(ctx.getAttempt());
-      throw new Error('boom');
-    }, true);
+    sut.addHandler(
+      'job',
+      async (_data: unknown, ctx: RedisListContext) => {
+        attempts.push(ctx.getAttempt());
+        throw new Error('boom');
+      },
+      true,
+    );
     await listen(sut);
 
     const id = broker.emit('job', 1);
@@ -147,7 +170,10 @@ describe(RedisListServer.name, () => {
   it('dead-letters without running the handler a message already delivered maxAttempts times (its consumers died)', async () => {
     const broker = new InMemoryQueue();
     const deadLettered: QueueMessage[] = [];
-    const sut = start(broker, { maxAttempts: 2, onDeadLetter: (message) => void deadLettered.push(message) });
+    const sut = start(broker, {
+      maxAttempts: 2,
+      onDeadLetter: (message) => void deadLettered.push(message),
+    });
     let runs = 0;
     sut.addHandler('job', async () => void runs++, true);
     broker.emit('job', 1);
@@ -165,13 +191,17 @@ describe(RedisListServer.name, () => {
     let running = 0;
     let peak = 0;
     let done = 0;
-    sut.addHandler('job', async () => {
-      running++;
-      peak = Math.max(peak, running);
-      await sleep(5);
-      running--;
-      done++;
-    }, true);
+    sut.addHandler(
+      'job',
+      async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await sleep(5);
+        running--;
+        done++;
+      },
+      true,
+    );
     for (let i = 0; i < 20; i++) broker.emit('job', i);
     await listen(sut);
 
@@ -205,10 +235,14 @@ describe(RedisListServer.name, () => {
     const sut = start(broker, { consumerId: 'c1', shutdownTimeoutMs: 5_000 });
     const gate = deferred();
     let finished = 0;
-    sut.addHandler('job', async () => {
-      await gate.promise;
-      finished++;
-    }, true);
+    sut.addHandler(
+      'job',
+      async () => {
+        await gate.promise;
+        finished++;
+      },
+      true,
+    );
     await listen(sut);
     broker.emit('job', 1);
     await waitFor(() => sut.activeCount === 1);
@@ -261,14 +295,24 @@ describe(RedisListServer.name, () => {
     };
     const sut = new RedisListServer({ redisUrl: 'redis://unused', queue: 'unit' }, store);
 
-    const error = await new Promise((resolve) => sut.listen(resolve));
+    const error = await new Promise((resolve, reject) => {
+      sut.listen(resolve).catch(reject);
+    });
 
     assert.match(String((error as Error).message), /ECONNREFUSED/);
   });
 
   it('rejects impossible options, naming every problem at once', () => {
     assert.throws(
-      () => new RedisListServer({ redisUrl: 'redis://x', queue: '', concurrency: 0, maxAttempts: -1, heartbeatTtlMs: 100, heartbeatIntervalMs: 200 }),
+      () =>
+        new RedisListServer({
+          redisUrl: 'redis://x',
+          queue: '',
+          concurrency: 0,
+          maxAttempts: -1,
+          heartbeatTtlMs: 100,
+          heartbeatIntervalMs: 200,
+        }),
       (error: Error) =>
         /queue/.test(error.message) &&
         /concurrency/.test(error.message) &&

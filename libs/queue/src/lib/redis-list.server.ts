@@ -5,7 +5,11 @@ import { JsonQueueSerializer } from './json.serializer';
 import type { QueueDeserializer, QueueMessage, ReplyPacket } from './queue-message';
 import type { QueueStore, TakenElement } from './queue.store';
 import { RedisListContext } from './redis-list.context';
-import { resolveServerOptions, type RedisListTransportOptions, type ResolvedServerOptions } from './redis-list.options';
+import {
+  resolveServerOptions,
+  type RedisListTransportOptions,
+  type ResolvedServerOptions,
+} from './redis-list.options';
 import { RedisListStore } from './redis-list.store';
 
 /** Identifies this transport in `@EventPattern(pattern, REDIS_LIST_TRANSPORT)` when an app runs several. */
@@ -88,7 +92,9 @@ export class RedisListServer
       // Nothing is taken yet, so anything held under this id is a dead predecessor's.
       const recovered = await this.store.recover();
       if (recovered > 0) {
-        this.logger.warn(`Returned ${recovered} message(s) left by an earlier ${this.consumerId} to ${this.options.queue}`);
+        this.logger.warn(
+          `Returned ${recovered} message(s) left by an earlier ${this.consumerId} to ${this.options.queue}`,
+        );
       }
     } catch (error) {
       this.closing = true;
@@ -186,7 +192,11 @@ export class RedisListServer
     }
     if (attempt > this.options.maxAttempts) {
       // Earlier deliveries ended without an answer (their consumer died): do not run it again.
-      await this.deadLetter(raw, message, new Error(`delivered ${attempt} times, more than maxAttempts ${this.options.maxAttempts}`));
+      await this.deadLetter(
+        raw,
+        message,
+        new Error(`delivered ${attempt} times, more than maxAttempts ${this.options.maxAttempts}`),
+      );
       return;
     }
     const handler = this.handlerFor(message.pattern);
@@ -224,7 +234,11 @@ export class RedisListServer
   }
 
   /** Request–response: every emitted value goes to the caller's reply list; errors are answers, not retries. */
-  private async respond(handler: MessageHandler, message: QueueMessage, context: RedisListContext): Promise<void> {
+  private async respond(
+    handler: MessageHandler,
+    message: QueueMessage,
+    context: RedisListContext,
+  ): Promise<void> {
     const replyTo = message.replyTo as string;
     const pushes: Promise<void>[] = [];
     const push = (packet: ReplyPacket) =>
@@ -262,7 +276,9 @@ export class RedisListServer
   }
 
   private async deadLetter(raw: string, message: QueueMessage, reason: unknown): Promise<void> {
-    this.logger.error(`Message ${message.id} (${message.pattern}) dead-lettered: ${describe(reason)}`);
+    this.logger.error(
+      `Message ${message.id} (${message.pattern}) dead-lettered: ${describe(reason)}`,
+    );
     // Notified while the message is still ours: a crash here re-delivers it and notifies again.
     if (this.options.onDeadLetter) {
       try {
@@ -341,7 +357,8 @@ export class RedisListServer
     const at = Date.now();
     const listed = await this.store.listProcessing();
     const expected = new Map(this.holding);
-    for (const raw of [...this.pendingAcks, ...[...this.acking].flat()]) expected.set(raw, (expected.get(raw) ?? 0) + 1);
+    for (const raw of [...this.pendingAcks, ...[...this.acking].flat()])
+      expected.set(raw, (expected.get(raw) ?? 0) + 1);
     const unheld = new Map<string, number>();
     for (const raw of listed) {
       const left = expected.get(raw) ?? 0;
@@ -359,7 +376,9 @@ export class RedisListServer
     }
     if (returned > 0) {
       this.unheldSeen = { at, counts: new Map() };
-      this.logger.warn(`Returned ${returned} element(s) of ${this.consumerId}'s processing list that no handler held`);
+      this.logger.warn(
+        `Returned ${returned} element(s) of ${this.consumerId}'s processing list that no handler held`,
+      );
     }
   }
 
@@ -368,7 +387,10 @@ export class RedisListServer
     this.reaperBusy = true;
     try {
       const moved = await this.store.reap();
-      if (moved > 0) this.logger.warn(`Returned ${moved} message(s) of expired consumers to ${this.options.queue}`);
+      if (moved > 0)
+        this.logger.warn(
+          `Returned ${moved} message(s) of expired consumers to ${this.options.queue}`,
+        );
     } catch (error) {
       this.reportError(error);
     } finally {
@@ -384,18 +406,25 @@ export class RedisListServer
     this.wakeTaker();
     // A take queued while Redis is unreachable never settles once its connection is dropped.
     await withTimeout(this.loop, 1_000).catch(() => undefined);
-    await withTimeout(Promise.allSettled([...this.inFlight]), this.options.shutdownTimeoutMs).catch(() => undefined);
+    await withTimeout(Promise.allSettled([...this.inFlight]), this.options.shutdownTimeoutMs).catch(
+      () => undefined,
+    );
     await withTimeout(
       (async () => {
         await this.flushAcks();
         await Promise.allSettled([...this.ackFlushes]);
         this.handedBack = true;
         const handedBack = await this.store.handBack();
-        if (handedBack > 0) this.logger.warn(`Handed ${handedBack} unfinished message(s) back to ${this.options.queue}`);
+        if (handedBack > 0)
+          this.logger.warn(
+            `Handed ${handedBack} unfinished message(s) back to ${this.options.queue}`,
+          );
       })(),
       CLOSE_REDIS_TIMEOUT_MS,
     ).catch((error) => this.reportError(error));
-    await withTimeout(this.store.close(), CLOSE_REDIS_TIMEOUT_MS).catch((error) => this.reportError(error));
+    await withTimeout(this.store.close(), CLOSE_REDIS_TIMEOUT_MS).catch((error) =>
+      this.reportError(error),
+    );
     this._status$.next('closed');
   }
 
@@ -423,7 +452,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 function describe(error: unknown): string {
   if (error instanceof Error) return error.message;
-  if (typeof error === 'object' && error !== null && 'message' in error) return String(error.message);
+  if (typeof error === 'object' && error !== null && 'message' in error)
+    return String(error.message);
   return String(error);
 }
 

@@ -75,7 +75,8 @@ export class InMemoryListStore implements QueueStore {
   }
 
   async takeBlocking(timeoutSeconds: number): Promise<TakenElement | null> {
-    if (this.broker.queue.length === 0 && !this.interrupted) await this.broker.waitForPush(timeoutSeconds * 1000);
+    if (this.broker.queue.length === 0 && !this.interrupted)
+      await this.broker.waitForPush(timeoutSeconds * 1000);
     if (this.interrupted) throw new Error('Connection is closed.');
     return this.broker.queue.length > 0 ? this.moveOne() : null;
   }
@@ -163,7 +164,8 @@ export class InMemoryListStore implements QueueStore {
   async close(): Promise<void> {
     this.interrupt();
     this.broker.leases.delete(this.consumerId);
-    if (this.broker.processingOf(this.consumerId).length === 0) this.broker.processing.delete(this.consumerId);
+    if (this.broker.processingOf(this.consumerId).length === 0)
+      this.broker.processing.delete(this.consumerId);
   }
 
   onError(): void {

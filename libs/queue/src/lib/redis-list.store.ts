@@ -30,7 +30,10 @@ export class RedisListStore implements QueueStore {
     this.keys = queueKeys(options.queue);
     this.processing = this.keys.processing(this.consumerId);
     // The blocking read waits up to blockTimeoutSeconds for its reply: the socket timeout must be longer.
-    const takerTimeout = Math.max(REDIS_SOCKET_TIMEOUT_MS, options.blockTimeoutSeconds * 1000 + 5_000);
+    const takerTimeout = Math.max(
+      REDIS_SOCKET_TIMEOUT_MS,
+      options.blockTimeoutSeconds * 1000 + 5_000,
+    );
     this.taker = createRedis(
       options.redisUrl,
       { socketTimeout: takerTimeout, ...options.redis },
@@ -50,17 +53,25 @@ export class RedisListStore implements QueueStore {
   }
 
   async take(max: number): Promise<TakenElement[]> {
-    const flat = (await this.runTaker('takeBatch', [this.keys.queue, this.processing, this.keys.attempts], [max])) as (
-      | string
-      | number
-    )[];
+    const flat = (await this.runTaker(
+      'takeBatch',
+      [this.keys.queue, this.processing, this.keys.attempts],
+      [max],
+    )) as (string | number)[];
     const taken: TakenElement[] = [];
-    for (let i = 0; i < flat.length; i += 2) taken.push({ raw: String(flat[i]), attempt: Number(flat[i + 1]) });
+    for (let i = 0; i < flat.length; i += 2)
+      taken.push({ raw: String(flat[i]), attempt: Number(flat[i + 1]) });
     return taken;
   }
 
   async takeBlocking(timeoutSeconds: number): Promise<TakenElement | null> {
-    const raw = await this.taker.blmove(this.keys.queue, this.processing, 'RIGHT', 'LEFT', timeoutSeconds);
+    const raw = await this.taker.blmove(
+      this.keys.queue,
+      this.processing,
+      'RIGHT',
+      'LEFT',
+      timeoutSeconds,
+    );
     if (raw === null) return null;
     // A kill between these two commands under-counts one delivery; the README documents the window.
     const attempt = await this.taker.hincrby(this.keys.attempts, raw, 1);
@@ -76,7 +87,13 @@ export class RedisListStore implements QueueStore {
   }
 
   async deadLetter(raw: string): Promise<boolean> {
-    return (await this.run('deadLetterOne', [this.processing, this.keys.dead, this.keys.attempts], [raw])) === 1;
+    return (
+      (await this.run(
+        'deadLetterOne',
+        [this.processing, this.keys.dead, this.keys.attempts],
+        [raw],
+      )) === 1
+    );
   }
 
   listProcessing(): Promise<string[]> {
@@ -111,11 +128,16 @@ export class RedisListStore implements QueueStore {
   }
 
   async handBack(): Promise<number> {
-    return Number(await this.run('handBackAll', [this.processing, this.keys.queue, this.keys.attempts], []));
+    return Number(
+      await this.run('handBackAll', [this.processing, this.keys.queue, this.keys.attempts], []),
+    );
   }
 
   async reply(replyTo: string, packet: string, ttlSeconds: number): Promise<void> {
-    await Promise.all([this.commands.lpush(replyTo, packet), this.commands.expire(replyTo, ttlSeconds)]);
+    await Promise.all([
+      this.commands.lpush(replyTo, packet),
+      this.commands.expire(replyTo, ttlSeconds),
+    ]);
   }
 
   interrupt(): void {
@@ -126,7 +148,11 @@ export class RedisListStore implements QueueStore {
     disconnect(this.taker);
     try {
       if (this.commands.status === 'ready') {
-        await this.run('leave', [this.keys.heartbeat(this.consumerId), this.processing, this.keys.consumers], [this.consumerId]);
+        await this.run(
+          'leave',
+          [this.keys.heartbeat(this.consumerId), this.processing, this.keys.consumers],
+          [this.consumerId],
+        );
       }
     } finally {
       await closeRedis(this.commands);

@@ -75,7 +75,7 @@ async function main(): Promise<void> {
       process.exit(0);
     });
   });
-  server.listen((error?: unknown) => {
+  await server.listen((error?: unknown) => {
     if (error) {
       console.error(error);
       process.exit(1);

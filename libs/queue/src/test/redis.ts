@@ -4,7 +4,8 @@ import { Redis } from 'ioredis';
 /** The shared Redis of the test run (never flushed: every test uses its own queue name). */
 export function redisUrl(): string {
   const url = process.env['REDIS_URL'];
-  if (!url) throw new Error('REDIS_URL is not set; run the tests through tools/stack/with-services.ts');
+  if (!url)
+    throw new Error('REDIS_URL is not set; run the tests through tools/stack/with-services.ts');
   return url;
 }
 

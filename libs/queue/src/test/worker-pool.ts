@@ -29,7 +29,9 @@ export class Worker {
         if (message.type === 'ready') resolve();
         onMessage(message, this);
       });
-      this.child.once('exit', (code, signal) => reject(new Error(`worker ${consumerId} exited (${code ?? signal}) before ready`)));
+      this.child.once('exit', (code, signal) =>
+        reject(new Error(`worker ${consumerId} exited (${code ?? signal}) before ready`)),
+      );
     });
     this.ready.catch(() => undefined);
   }

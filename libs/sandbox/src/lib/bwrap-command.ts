@@ -39,9 +39,13 @@ export function bwrapArgs(options: BwrapCommandOptions): string[] {
     '--new-session',
     '--as-pid-1',
     '--clearenv',
-    '--uid', '65534',
-    '--gid', '65534',
-    '--ro-bind', '/usr', '/usr',
+    '--uid',
+    '65534',
+    '--gid',
+    '65534',
+    '--ro-bind',
+    '/usr',
+    '/usr',
   ];
   for (const entry of ROOT_ENTRIES) {
     let stat;
@@ -54,12 +58,16 @@ export function bwrapArgs(options: BwrapCommandOptions): string[] {
     else if (stat.isDirectory()) args.push('--ro-bind', entry, entry);
   }
   args.push(
-    '--proc', '/proc',
-    '--dev', '/dev',
+    '--proc',
+    '/proc',
+    '--dev',
+    '/dev',
     // Nothing is writable: a tmpfs cannot cap its inode count through bubblewrap, so a writable
     // /tmp would let a job pin kernel memory with empty files.
-    '--tmpfs', '/tmp',
-    '--remount-ro', '/tmp',
+    '--tmpfs',
+    '/tmp',
+    '--remount-ro',
+    '/tmp',
   );
   // /usr/local and /usr/src hold what an image adds on top of the distribution (Node.js, tools,
   // sometimes an application): hidden behind empty read-only mounts.

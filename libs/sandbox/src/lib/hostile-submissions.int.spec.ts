@@ -40,7 +40,8 @@ const GOOD_CODE = 'def attack():\n    return 1\n';
  * A Python expression: whether /proc/<pid> is the job's student process, the one child of the
  * runner the tests run in (a daemon the submission leaves behind is reparented to PID 1).
  */
-const STUDENT_PROCESS = "(lambda p: open('/proc/%s/stat' % p).read().rsplit(')', 1)[1].split()[1] == str(os.getpid()))";
+const STUDENT_PROCESS =
+  "(lambda p: open('/proc/%s/stat' % p).read().rsplit(')', 1)[1].split()[1] == str(os.getpid()))";
 
 function hostPort(url: string | undefined, fallback: number): number {
   if (!url) return fallback;
@@ -69,7 +70,9 @@ function assertNotPassed(result: SandboxResult): void {
 }
 
 function bwrapChildren(): number[] {
-  const out = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+  const out = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)], {
+    encoding: 'utf8',
+  });
   return out
     .split('\n')
     .map((line) => line.trim().split(/\s+/))
@@ -111,16 +114,26 @@ describe('hostile submissions', () => {
 
   it('case 2: an endless loop hits the CPU limit and frees the slot', async () => {
     // A generous wall clock, so that a loaded machine still lets the loop reach its CPU second.
-    const result = await run('def attack():\n    while True:\n        pass\n', CALL_ATTACK, { ...FAST, wallSeconds: 20 });
+    const result = await run('def attack():\n    while True:\n        pass\n', CALL_ATTACK, {
+      ...FAST,
+      wallSeconds: 20,
+    });
 
     assert.equal(result.verdict, 'time_limit_cpu');
-    assert.equal(result.feedback.summary, 'Time limit exceeded: your program used more than 1 s of CPU time.');
+    assert.equal(
+      result.feedback.summary,
+      'Time limit exceeded: your program used more than 1 s of CPU time. The test running then was Attack.test_attack.',
+    );
     assert.equal(sut.stats().busy, 0);
     await assertStillServes();
   });
 
   it('case 3: time.sleep(10**6) is killed at the wall-clock limit', async () => {
-    const result = await run('import time\ndef attack():\n    time.sleep(10**6)\n', CALL_ATTACK, SHORT_WALL);
+    const result = await run(
+      'import time\ndef attack():\n    time.sleep(10**6)\n',
+      CALL_ATTACK,
+      SHORT_WALL,
+    );
 
     assert.equal(result.verdict, 'time_limit_wall');
     assert.match(result.feedback.summary, /more than 2 s of wall-clock time/);
@@ -138,12 +151,17 @@ describe('hostile submissions', () => {
     const result = await run('def attack():\n    return bytearray(10**10)\n');
 
     assert.equal(result.verdict, 'memory_limit');
-    assert.equal(result.feedback.summary, 'Memory limit exceeded: your program tried to use more than 256 MB.');
+    assert.equal(
+      result.feedback.summary,
+      'Memory limit exceeded: your program tried to use more than 256 MB.',
+    );
     await assertStillServes();
   });
 
   it('case 4: a growing list hits the memory limit', async () => {
-    const result = await run('def attack():\n    hoard = []\n    while True:\n        hoard.append(" " * 1000000)\n');
+    const result = await run(
+      'def attack():\n    hoard = []\n    while True:\n        hoard.append(" " * 1000000)\n',
+    );
 
     assert.equal(result.verdict, 'memory_limit');
     await assertStillServes();
@@ -253,7 +271,12 @@ self.assertEqual(names, ['lo'])`);
       const pool = new SandboxPool({ slots: 1 });
       await pool.start();
       try {
-        const other = await pool.run({ code: `SECRET = "${secret}-other-submission"\ndef attack():\n    pass\n`, moduleName: 'sub', testCode: CALL_ATTACK, limits: FAST });
+        const other = await pool.run({
+          code: `SECRET = "${secret}-other-submission"\ndef attack():\n    pass\n`,
+          moduleName: 'sub',
+          testCode: CALL_ATTACK,
+          limits: FAST,
+        });
         assert.equal(other.verdict, 'passed');
         const tests = probeTests(`import os, sys
 print(dict(os.environ))
@@ -276,7 +299,12 @@ for pid in os.listdir('/proc'):
         self.fail('foreign process %s' % pid)
 sub = sys.modules['sub']
 self.assertFalse(hasattr(sub, 'SECRET'))`);
-        const result = await pool.run({ code: '', moduleName: 'sub', testCode: tests, limits: FAST });
+        const result = await pool.run({
+          code: '',
+          moduleName: 'sub',
+          testCode: tests,
+          limits: FAST,
+        });
 
         assert.equal(result.verdict, 'passed', JSON.stringify(result.feedback.tests));
         assert.doesNotMatch(result.feedback.output, new RegExp(secret));
@@ -308,7 +336,15 @@ self.assertEqual(planted, 0)`);
     assert.equal(result.verdict, 'passed', JSON.stringify(result.feedback.tests));
     // The host exchanges everything with the sandbox over pipes; it mounts nothing writable.
     const args = bwrapArgs({ pythonPath: '/usr/bin/python3', zygoteSource: '' });
-    for (const writable of ['--bind', '--bind-try', '--dev-bind', '--dev-bind-try', '--bind-data', '--file', '--bind-fd']) {
+    for (const writable of [
+      '--bind',
+      '--bind-try',
+      '--dev-bind',
+      '--dev-bind-try',
+      '--bind-data',
+      '--file',
+      '--bind-fd',
+    ]) {
       assert.equal(args.includes(writable), false, writable);
     }
     assert.equal(existsSync(`/tmp/${marker}`), false);
@@ -334,7 +370,10 @@ def attack():
   });
 
   it('case 11: killing the sandbox from outside fails the job as ours and the pool recovers', async () => {
-    const running = run('import time\ndef attack():\n    time.sleep(10**6)\n', CALL_ATTACK, { ...FAST, wallSeconds: 20 });
+    const running = run('import time\ndef attack():\n    time.sleep(10**6)\n', CALL_ATTACK, {
+      ...FAST,
+      wallSeconds: 20,
+    });
     while (sut.stats().busy === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     await new Promise((resolve) => setTimeout(resolve, 100));
     const restartsBefore = sut.stats().restarts;
@@ -343,7 +382,8 @@ def attack():
     for (const pid of sandboxes) process.kill(pid, 'SIGKILL');
 
     await assert.rejects(running, SandboxCrashError);
-    while (sut.stats().restarts < restartsBefore + sandboxes.length) await new Promise((r) => setTimeout(r, 20));
+    while (sut.stats().restarts < restartsBefore + sandboxes.length)
+      await new Promise((r) => setTimeout(r, 20));
     for (let i = 0; i < 4; i++) await assertStillServes();
   });
 

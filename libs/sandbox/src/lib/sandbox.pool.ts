@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAX_LIMITS, MAX_STDIN_BYTES, type AssignmentLimits } from '@koodi/contracts';
+import {
+  MAX_LIMITS,
+  MAX_STDIN_BYTES,
+  parseProgramTests,
+  type AssignmentLimits,
+} from '@koodi/contracts';
 import { bwrapArgs } from './bwrap-command';
 import { SandboxCrashError } from './sandbox-crash.error';
 import { SandboxSlot } from './sandbox.slot';
@@ -202,16 +207,26 @@ export class SandboxPool {
 
   private execute(slot: SandboxSlot, { job, resolve, reject }: Waiter): void {
     const limits = effectiveLimits(job.limits);
-    const { payload, codeBytes } = encodePayload(job.code, job.moduleName, job.testCode, job.stdin);
+    const program = job.kind === 'program' ? parseProgramTests(job.testCode) : undefined;
+    // A program's expected output stays here: it is compared outside the sandbox (program.mapper).
+    const tests = program
+      ? JSON.stringify({ cases: program.cases.map(({ name, stdin }) => ({ name, stdin })) })
+      : job.testCode;
+    const { payload, codeBytes } = encodePayload(job.code, job.moduleName, tests, job.stdin);
+    const outputBytes = Math.round(limits.outputKb * 1024);
     const header: JobHeader = {
+      ...(program ? { kind: 'program' as const } : {}),
       payloadBytes: payload.length,
       codeBytes,
       limits: {
         cpuSeconds: limits.cpuSeconds,
         wallMs: Math.round(limits.wallSeconds * 1000),
         memoryBytes: Math.round(limits.memoryMb * 1024 * 1024),
-        outputBytes: Math.round(limits.outputKb * 1024),
-        resultBytes: this.settings.maxResultBytes,
+        outputBytes,
+        // Each run of a program reports its stdout (base64) in the result stream.
+        resultBytes:
+          this.settings.maxResultBytes +
+          (program ? program.cases.length * Math.ceil((outputBytes * 4) / 3 + 1024) : 0),
         fileBytes: this.settings.maxFileBytes,
         processes: this.settings.maxProcesses,
         openFiles: this.settings.maxOpenFiles,
@@ -229,6 +244,8 @@ export class SandboxPool {
               end: run.end,
               limits,
               maxProcesses: this.settings.maxProcesses,
+              code: job.code,
+              program,
             });
             this.completed++;
             const unserved = splitLimits(events);
@@ -283,6 +300,9 @@ function validateJob(job: SandboxJob): void {
   ) {
     throw new TypeError(`stdin must be a string of at most ${MAX_STDIN_BYTES} bytes`);
   }
+  if (job.kind !== undefined && job.kind !== 'function' && job.kind !== 'program')
+    throw new TypeError(`kind ${JSON.stringify(job.kind)} is not function or program`);
+  if (job.kind === 'program') parseProgramTests(job.testCode);
   if (!MODULE_NAME.test(job.moduleName))
     throw new TypeError(`moduleName ${JSON.stringify(job.moduleName)} is not a Python identifier`);
   for (const key of ['cpuSeconds', 'wallSeconds', 'memoryMb', 'outputKb'] as const) {

@@ -1,7 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { SandboxLogger } from './sandbox.types';
-import { FrameReader, encodeJob, type FrameKind, type JobHeader, type ZygoteEnd } from './zygote-protocol';
+import {
+  FrameReader,
+  encodeJob,
+  type FrameKind,
+  type JobHeader,
+  type ZygoteEnd,
+} from './zygote-protocol';
 
 export interface SlotLaunch {
   bwrapPath: string;
@@ -85,7 +91,11 @@ export class SandboxSlot {
       const timer = setTimeout(() => {
         if (!this.ready) {
           child.kill('SIGKILL');
-          reject(new Error(`sandbox ${this.id} did not start within ${launch.startTimeoutMs} ms: ${this.stderrTail}`));
+          reject(
+            new Error(
+              `sandbox ${this.id} did not start within ${launch.startTimeoutMs} ms: ${this.stderrTail}`,
+            ),
+          );
         }
       }, launch.startTimeoutMs);
       const frames = new FrameReader((kind, data) => {
@@ -113,11 +123,14 @@ export class SandboxSlot {
       };
       child.on('error', (error) => {
         // Spawning failed (no process, so no 'exit' will follow), or killing it did.
-        if (child.pid === undefined) ended(`sandbox ${this.id} could not start ${launch.bwrapPath}: ${error.message}`);
+        if (child.pid === undefined)
+          ended(`sandbox ${this.id} could not start ${launch.bwrapPath}: ${error.message}`);
         else launch.logger?.error(`sandbox ${this.id}: ${error.message}`);
       });
       child.on('exit', (code, signal) => {
-        ended(`sandbox ${this.id} exited (${signal ?? `code ${code}`})${this.stderrTail ? `: ${this.stderrTail.trim()}` : ''}`);
+        ended(
+          `sandbox ${this.id} exited (${signal ?? `code ${code}`})${this.stderrTail ? `: ${this.stderrTail.trim()}` : ''}`,
+        );
       });
       if (launch.seccomp) {
         const fd3 = child.stdio[3] as Writable;
@@ -142,7 +155,9 @@ export class SandboxSlot {
         resultCap: header.limits.resultBytes,
         startedAt: process.hrtime.bigint(),
         watchdog: setTimeout(() => {
-          this.launch.logger?.error(`sandbox ${this.id}: no answer within ${watchdogMs} ms, killing it`);
+          this.launch.logger?.error(
+            `sandbox ${this.id}: no answer within ${watchdogMs} ms, killing it`,
+          );
           this.kill();
         }, watchdogMs),
       };
@@ -197,7 +212,9 @@ export class SandboxSlot {
         // The zygote exits by itself after such a job; killing it too means no later job can
         // reach it even if it did not.
         this.retiring = true;
-        this.launch.logger?.warn(`sandbox ${this.id}: a job changed its zygote (${end.zygoteChanged.join(', ')}), replacing it`);
+        this.launch.logger?.warn(
+          `sandbox ${this.id}: a job changed its zygote (${end.zygoteChanged.join(', ')}), replacing it`,
+        );
         this.kill();
       }
       job.resolve({

@@ -1,7 +1,13 @@
-import type { AssignmentLimits, Feedback, Verdict } from '@koodi/contracts';
+import type { AssignmentKind, AssignmentLimits, Feedback, Verdict } from '@koodi/contracts';
 
 /** One grading run: the student's code, the module name the tests import it by, the tests. */
 export interface SandboxJob {
+  /**
+   * `function` (the default): testCode is a unittest file importing the code as `moduleName`.
+   * `program`: the code runs as a whole program once per case and testCode is the cases as
+   * stored (ProgramTests JSON, see @koodi/contracts); only their stdin enters the sandbox.
+   */
+  kind?: AssignmentKind;
   code: string;
   moduleName: string;
   testCode: string;

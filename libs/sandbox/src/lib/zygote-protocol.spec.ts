@@ -12,7 +12,11 @@ function frame(kind: string, data: string): Buffer {
 
 describe(FrameReader.name, () => {
   it('reassembles frames split at any byte', () => {
-    const stream = Buffer.concat([frame('O', 'hello'), frame('R', '{"e":"started"}\n'), frame('D', '{}')]);
+    const stream = Buffer.concat([
+      frame('O', 'hello'),
+      frame('R', '{"e":"started"}\n'),
+      frame('D', '{}'),
+    ]);
     for (let cut = 1; cut < stream.length; cut++) {
       const seen: string[] = [];
       const sut = new FrameReader((kind, data) => seen.push(`${kind}:${data.toString()}`));
@@ -26,9 +30,16 @@ describe(FrameReader.name, () => {
 
 describe(encodePayload.name, () => {
   it('puts the submission first and the tests after it, so the runner can read them apart', () => {
-    const { payload, codeBytes } = encodePayload('def f():\n    return "é"\n', 'sub', 'import unittest # ü\n');
+    const { payload, codeBytes } = encodePayload(
+      'def f():\n    return "é"\n',
+      'sub',
+      'import unittest # ü\n',
+    );
 
-    assert.deepEqual(JSON.parse(payload.subarray(0, codeBytes).toString('utf8')), { code: 'def f():\n    return "é"\n', moduleName: 'sub' });
+    assert.deepEqual(JSON.parse(payload.subarray(0, codeBytes).toString('utf8')), {
+      code: 'def f():\n    return "é"\n',
+      moduleName: 'sub',
+    });
     assert.equal(payload.subarray(codeBytes).toString('utf8'), 'import unittest # ü\n');
   });
 });

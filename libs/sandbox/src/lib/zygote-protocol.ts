@@ -1,8 +1,13 @@
 /** Framing between the pool and the zygote; see the header of zygote.py. */
 
 export interface JobHeader {
+  /** Absent means `function`. */
+  kind?: 'function' | 'program';
   payloadBytes: number;
-  /** The payload's first part, JSON `{ code, moduleName, stdin? }`; the rest is the tests as UTF-8. */
+  /**
+   * The payload's first part, JSON `{ code, moduleName, stdin? }`; the rest is the tests as UTF-8,
+   * or for a program JSON `{ cases: [{ name, stdin }] }`.
+   */
   codeBytes: number;
   limits: {
     cpuSeconds: number;

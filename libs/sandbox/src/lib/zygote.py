@@ -8,14 +8,16 @@
 # argv: the job seccomp filter as hex, then the slot index for the CPU pin ('-' for either: none).
 #
 # Control protocol (fd 0 in, fd 1 out, fd 2 diagnostics):
-#   in:  u32 big-endian header length, header JSON (limits, payloadBytes, codeBytes), then the
-#        payload, which the forked child consumes: codeBytes of JSON (code, moduleName, and the
-#        job's stdin when it has one), then the tests as UTF-8, read only once the student
-#        process has been forked (see child side).
+#   in:  u32 big-endian header length, header JSON (kind, limits, payloadBytes, codeBytes), then
+#        the payload, which the forked child consumes: codeBytes of JSON (code, moduleName, and the
+#        job's stdin when it has one), then for kind 'function' (the default) the tests as UTF-8,
+#        read only once the student process has been forked (see child side), for kind 'program'
+#        JSON {cases: [{name, stdin}]} (see program side: expected outputs never enter the sandbox).
 #   out: frames of 1 kind byte + u32 big-endian length + data:
 #        Y ready, O output bytes, R result event bytes (JSON lines), D job end JSON (with
 #        zygoteChanged, the names of what differed, when the self-check failed).
 import builtins
+import binascii
 import ctypes
 import errno
 import gc
@@ -1022,10 +1024,10 @@ class Runner:
         try:
             compiled = compile(code, self.filename, 'exec', dont_inherit=True)
         except SyntaxError as e:
-            self.syntax_error = {'e': 'syntax_error', 'message': e.msg, 'line': e.lineno, 'column': e.offset}
+            self.syntax_error = syntax_error_event(e)
             return
         except ValueError as e:
-            self.syntax_error = {'e': 'syntax_error', 'message': str(e), 'line': None, 'column': None}
+            self.syntax_error = {'e': 'syntax_error', 'type': 'ValueError', 'message': str(e), 'line': None, 'column': None}
             return
         # fds (see child_main): 4 the job's stdin, 5/6 runner -> student, 7/8 student -> runner.
         pid = os.fork()
@@ -1181,9 +1183,13 @@ class Runner:
 
 
 class EventResult(unittest.TestResult):
+    """Reports each test once, as unittest counts it: failing subtests are listed under their test."""
+
     def __init__(self, runner):
         super().__init__()
         self.runner = runner
+        self.subtests = []
+        self.reported = False
 
     @staticmethod
     def name_of(test):
@@ -1192,12 +1198,52 @@ class EventResult(unittest.TestResult):
             return '%s.%s' % (type(test).__name__, method)
         return test.id().replace('_koodi_tests.', '')
 
+    def startTest(self, test):
+        super().startTest(test)
+        self.subtests = []
+        self.reported = False
+        # Names the test that was running should the job be killed for its time.
+        self.runner.emit({'e': 'test_start', 'name': self.name_of(test)})
+
+    def stopTest(self, test):
+        super().stopTest(test)
+        if self.subtests and not self.reported:
+            outcomes = set(s['outcome'] for s in self.subtests)
+            self.send(test, 'error' if 'error' in outcomes else 'failed' if 'failed' in outcomes else 'skipped')
+        self.subtests = []
+
     def send(self, test, outcome, err=None, message=''):
+        self.reported = True
         event = {'e': 'test', 'name': self.name_of(test), 'outcome': outcome, 'message': message}
         if err is not None:
             event.update(self.runner.describe(err[1]))
             event['e'] = 'test'
             event['outcome'] = outcome
+        if self.subtests:
+            if outcome == 'failed' and any(s['outcome'] == 'error' for s in self.subtests):
+                event['outcome'] = 'error'
+            event['subtests'] = self.subtests[:100]
+            listed = '\n\n'.join('%s: %s%s' % (s['name'], 'skipped: ' if s['outcome'] == 'skipped' else '', s['message'])
+                                   for s in self.subtests[:20])
+            more = len(self.subtests) - 20
+            if more > 0:
+                listed += '\n\n[%d more subtests]' % more
+            failing = sum(1 for s in self.subtests if s['outcome'] != 'skipped')
+            skipped = len(self.subtests) - failing
+            head = []
+            if failing:
+                head.append('%d subtest%s failed.' % (failing, '' if failing == 1 else 's'))
+            if skipped:
+                head.append('%d subtest%s skipped.' % (skipped, ' was' if skipped == 1 else 's were'))
+            event['message'] = ' '.join(head) + '\n\n' + listed + ('\n\n' + event['message'] if event['message'] else '')
+            if 'location' not in event:
+                for s in self.subtests:
+                    if 'location' in s:
+                        event['location'] = s['location']
+                        break
+            for flag in ('memory', 'processes', 'recursion'):
+                if any(s.get(flag) for s in self.subtests):
+                    event[flag] = True
         self.runner.emit(event)
 
     def addSuccess(self, test):
@@ -1214,6 +1260,11 @@ class EventResult(unittest.TestResult):
 
     def addSkip(self, test, reason):
         super().addSkip(test, reason)
+        if type(test).__name__ == '_SubTest' and getattr(test, 'test_case', None) is not None:
+            # A skipped subtest: listed under its test, which then cannot count as passed.
+            if len(self.subtests) < 1000:
+                self.subtests.append({'name': test._subDescription(), 'outcome': 'skipped', 'message': str(reason)[:300]})
+            return
         self.send(test, 'skipped', message=str(reason))
 
     def addExpectedFailure(self, test, err):
@@ -1226,11 +1277,252 @@ class EventResult(unittest.TestResult):
 
     def addSubTest(self, test, subtest, err):
         super().addSubTest(test, subtest, err)
-        if err is not None:
-            event = dict(self.runner.describe(err[1]))
-            event.update(e='test', name=self.name_of(test) + ' ' + subtest._subDescription(),
-                         outcome='failed' if issubclass(err[0], test.failureException) else 'error')
-            self.runner.emit(event)
+        if err is not None and len(self.subtests) < 1000:
+            info = dict(self.runner.describe(err[1]))
+            info['name'] = subtest._subDescription()
+            info['outcome'] = 'failed' if issubclass(err[0], test.failureException) else 'error'
+            info.pop('detail', None)
+            self.subtests.append(info)
+
+
+def syntax_error_event(e):
+    # The type tells IndentationError and TabError from other syntax errors.
+    return {'e': 'syntax_error', 'type': type(e).__name__, 'message': e.msg, 'line': e.lineno, 'column': e.offset}
+
+
+# ---------------------------------------------------------------- program side
+#
+# A `program` job runs the submission as a whole program once per case, each run a fresh process
+# forked from the runner: the case's stdin on fd 0, its stdout into a pipe the runner reads (up to
+# the output limit), its stderr to the job's output, and on fd 3 a pipe for what the submission
+# raised (only ever used to word the message). The runner reports what each run printed and how it
+# ended; the grader compares that with the expected output, which never enters the sandbox. So
+# nothing in these processes is secret beyond what the submission is given anyway.
+
+REPORT_BYTES = 64 * 1024
+
+
+def program_exit_code(e):
+    code = e.code
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xff
+    try:
+        sys.stderr.write(str(code) + '\n')
+    except BaseException:
+        pass
+    return 1
+
+
+def program_main(compiled, filename):
+    """The student process of one case: runs the submission as __main__ and ends as it ended."""
+    code = 1
+    try:
+        module = types.ModuleType('__main__')
+        module.__file__ = filename
+        module.__dict__['__builtins__'] = builtins
+        sys.modules['__main__'] = module
+        sys.stdin = open(0, 'r', encoding='utf-8', errors='replace', closefd=False)
+        sys.stdout.reconfigure(line_buffering=False)
+        try:
+            exec(compiled, module.__dict__)
+            code = 0
+        except SystemExit as e:
+            code = program_exit_code(e)
+        except BaseException as e:
+            code = 1
+            report_program_error(e, filename)
+    finally:
+        flush_output()
+        os._exit(code)
+
+
+def report_program_error(e, filename):
+    info = {'type': type(e).__name__}
+    try:
+        frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename == filename]
+        only = ''.join(traceback.format_exception_only(type(e), e)).strip()
+        text = 'Traceback (most recent call last):\n' + ''.join(traceback.StackSummary.from_list(frames).format()) + only
+        if frames:
+            info['location'] = {'line': frames[-1].lineno}
+        info['message'] = text[-4000:]
+        info['detail'] = str(e)[:300]
+        if isinstance(e, MemoryError):
+            info['memory'] = True
+        if isinstance(e, RecursionError):
+            info['recursion'] = True
+        if isinstance(e, BlockingIOError) or (isinstance(e, OSError) and e.errno == errno.EAGAIN):
+            info['processes'] = True
+        flush_output()
+        os.write(2, (text + '\n').encode('utf-8', 'backslashreplace'))
+    except BaseException:
+        info.setdefault('message', type(e).__name__)
+    try:
+        write_all(3, json.dumps(info, ensure_ascii=True).encode('ascii')[:REPORT_BYTES])
+    except BaseException:
+        pass
+
+
+class ProgramRunner:
+    def __init__(self, module_name, main_pid, limits):
+        self.filename = module_name + '.py'
+        self.main_pid = main_pid
+        self.cap = limits['outputBytes']
+
+    emit = Runner.emit
+
+    def run(self, code, cases):
+        self.emit({'e': 'started'})
+        linecache.cache[self.filename] = (len(code), None, code.splitlines(True), self.filename)
+        try:
+            compiled = compile(code, self.filename, 'exec', dont_inherit=True)
+        except SyntaxError as e:
+            self.emit(syntax_error_event(e))
+            return
+        except ValueError as e:
+            self.emit({'e': 'syntax_error', 'type': 'ValueError', 'message': str(e), 'line': None, 'column': None})
+            return
+        self.emit({'e': 'imported'})
+        for case in cases:
+            name = str(case['name'])
+            self.emit({'e': 'test_start', 'name': name})
+            event = self.run_case(compiled, str(case['stdin']).encode('utf-8', 'surrogatepass'))
+            event.update(e='case', name=name)
+            self.emit(event)
+        self.emit({'e': 'done', 'testsRun': len(cases)})
+
+    def run_case(self, compiled, data):
+        in_r, in_w = os.pipe()
+        out_r, out_w = os.pipe()
+        rep_r, rep_w = os.pipe()
+        flush_output()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.setpgid(0, 0)
+                # 0, 1 and 3 are open here, so no new pipe is one of them.
+                os.dup2(in_r, 0)
+                os.dup2(out_w, 1)
+                os.dup2(rep_w, 3)
+                # fd 2 stays the job's output; nothing of the runner is left open.
+                os.closerange(4, 65536)
+            except BaseException:
+                os._exit(70)
+            program_main(compiled, self.filename)
+        try:
+            os.setpgid(pid, pid)
+        except OSError:
+            pass
+        os.close(in_r)
+        os.close(out_w)
+        os.close(rep_w)
+        pidfd = os.pidfd_open(pid)
+        out = bytearray()
+        report = bytearray()
+        total = 0
+        pending = memoryview(data)
+        poller = select.poll()
+        for fd in (out_r, rep_r, in_w):
+            os.set_blocking(fd, False)
+        poller.register(out_r, select.POLLIN)
+        poller.register(rep_r, select.POLLIN)
+        poller.register(pidfd, select.POLLIN)
+        if len(pending):
+            poller.register(in_w, select.POLLOUT)
+        else:
+            os.close(in_w)
+            in_w = -1
+        exited = False
+        while not exited and total <= self.cap:
+            for fd, _ in poller.poll():
+                if fd == pidfd:
+                    exited = True
+                elif fd == in_w:
+                    try:
+                        pending = pending[os.write(in_w, pending[:CHUNK]):]
+                    except BlockingIOError:
+                        continue
+                    except OSError:
+                        pending = pending[:0]
+                    if not len(pending):
+                        # EOF on the program's stdin once the case's input is all written.
+                        poller.unregister(in_w)
+                        os.close(in_w)
+                        in_w = -1
+                else:
+                    n = self.take(fd, out if fd == out_r else report, REPORT_BYTES if fd == rep_r else self.cap + 1)
+                    if n == 0:
+                        poller.unregister(fd)
+                    elif n > 0 and fd == out_r:
+                        total += n
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        _, status, usage = os.wait4(pid, 0)
+        # What the pipes hold now, but never waiting for EOF: a process the program left behind
+        # may hold their write ends.
+        for _ in range(64):
+            n = self.take(out_r, out, self.cap + 1)
+            if n <= 0:
+                break
+            total += n
+        for _ in range(4):
+            if self.take(rep_r, report, REPORT_BYTES) <= 0:
+                break
+        for fd in (in_w, out_r, rep_r, pidfd):
+            if fd >= 0:
+                os.close(fd)
+        event = {
+            'stdout': binascii.b2a_base64(bytes(out[:self.cap]), newline=False).decode('ascii'),
+            'stdoutBytes': total,
+            'exitCode': os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+            'signal': os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+            'cpuSeconds': usage.ru_utime + usage.ru_stime,
+        }
+        if total > self.cap:
+            event['outputLimit'] = True
+        if event['exitCode'] != 0 and report:
+            event['error'] = self.read_report(bytes(report))
+        return event
+
+    @staticmethod
+    def take(fd, into, cap):
+        """Reads what fd holds into `into` (kept up to cap). Returns bytes read, 0 at EOF, -1 if none now."""
+        try:
+            n = os.readv(fd, [_buf])
+        except BlockingIOError:
+            return -1
+        room = cap - len(into)
+        if n > 0 and room > 0:
+            into += _view[:min(n, room)]
+        return n
+
+    @staticmethod
+    def read_report(raw):
+        # Written by the submission's process: it words the message and nothing else.
+        try:
+            value = json.loads(raw.decode('ascii'))
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return {}
+        if type(value) is not dict:
+            return {}
+        out = {}
+        for key in ('type', 'message', 'detail'):
+            if type(value.get(key)) is str:
+                out[key] = value[key][:4000]
+        location = value.get('location')
+        if type(location) is dict and type(location.get('line')) is int:
+            out['location'] = {'line': location['line']}
+        for key in ('memory', 'recursion', 'processes'):
+            if value.get(key) is True:
+                out[key] = True
+        return out
 
 
 def child_main(header, stdin_r, out_w, res_w):
@@ -1276,6 +1568,11 @@ def child_main(header, stdin_r, out_w, res_w):
         sys.argv = [job['moduleName'] + '.py']
         sys.stdout.reconfigure(encoding='utf-8', errors='backslashreplace', line_buffering=True)
         sys.stderr.reconfigure(encoding='utf-8', errors='backslashreplace', line_buffering=True)
+        if header.get('kind') == 'program':
+            cases = json.loads(read_exact(CTL_IN, tests_bytes).decode('utf-8'))['cases']
+            os.close(4)
+            ProgramRunner(job['moduleName'], os.getpid(), limits).run(job['code'], cases)
+            return
         runner = Runner(job['moduleName'], os.getpid())
         # Fork as early as possible: every page this process writes before the fork is copied
         # once more when it writes it again after.

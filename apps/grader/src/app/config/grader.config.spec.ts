@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { GRADER_ENV } from '@koodi/contracts';
-import { GraderConfigError, loadGraderConfig } from './grader.config';
+import { ConfigError } from '@koodi/server';
+import { loadGraderConfig } from './grader.config';
 
 const required = {
   DATABASE_URL: 'postgres://koodi:secret@db:5432/koodi',
@@ -20,7 +21,7 @@ describe('loadGraderConfig', () => {
     assert.throws(
       () => loadGraderConfig({ DATABASE_URL: required.DATABASE_URL, REDIS_SENTINELS: 'a:26379' }),
       (error: unknown) =>
-        error instanceof GraderConfigError && /REDIS_SENTINEL_NAME/.test(error.problems.join()),
+        error instanceof ConfigError && /REDIS_SENTINEL_NAME/.test(error.problems.join()),
     );
   });
 
@@ -35,7 +36,7 @@ describe('loadGraderConfig', () => {
     assert.equal(sut.opsHost, '127.0.0.1');
     assert.equal(sut.opsPort, 9200);
     assert.equal(sut.heartbeatTtlMs, 10_000);
-    assert.equal(sut.shutdownTimeoutMs, 10_000);
+    assert.equal(sut.shutdownGraceSeconds, 10);
     assert.equal(sut.sandboxBwrap, '/usr/bin/bwrap');
     assert.equal(sut.sandboxPython, '/usr/bin/python3');
     assert.equal(sut.logLevel, 'info');
@@ -52,7 +53,7 @@ describe('loadGraderConfig', () => {
       OPS_HOST: '0.0.0.0',
       OPS_PORT: '0',
       HEARTBEAT_TTL_MS: '1500',
-      SHUTDOWN_TIMEOUT_MS: '0',
+      SHUTDOWN_GRACE_SECONDS: '0',
       SANDBOX_BWRAP: '/opt/bwrap',
       SANDBOX_PYTHON: '/opt/python3',
       LOG_LEVEL: 'debug',
@@ -71,7 +72,7 @@ describe('loadGraderConfig', () => {
         opsHost: '0.0.0.0',
         opsPort: 0,
         heartbeatTtlMs: 1500,
-        shutdownTimeoutMs: 0,
+        shutdownGraceSeconds: 0,
         sandboxBwrap: '/opt/bwrap',
         sandboxPython: '/opt/python3',
         logLevel: 'debug',
@@ -97,7 +98,7 @@ describe('loadGraderConfig', () => {
       return null;
     })();
 
-    assert.ok(error instanceof GraderConfigError);
+    assert.ok(error instanceof ConfigError);
     const named = [
       'DATABASE_URL',
       'REDIS_URL',

@@ -1,4 +1,4 @@
-import type { AssignmentLimits } from '@koodi/contracts';
+import type { AssignmentKind, AssignmentLimits } from '@koodi/contracts';
 import type { AssignmentRepository } from '@koodi/db';
 
 export type AssignmentSource = Pick<AssignmentRepository, 'findWithTests'>;
@@ -8,6 +8,7 @@ export interface AssignmentTests {
   id: string;
   version: string;
   moduleName: string;
+  kind: AssignmentKind;
   testCode: string;
   limits: Partial<AssignmentLimits>;
 }
@@ -52,6 +53,7 @@ export class AssignmentTestsCache {
       id: row.id,
       version: row.version,
       moduleName: row.moduleName,
+      kind: row.kind ?? 'function',
       testCode: row.testCode,
       limits: row.limits ?? {},
     };

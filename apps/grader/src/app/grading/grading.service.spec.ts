@@ -5,7 +5,8 @@ import { DEFAULT_LIMITS, SUBMISSION_GRADED, SUBMISSION_GRADING } from '@koodi/co
 import { GraderMetrics } from '../ops/grader.metrics';
 import { feedbackFor, SandboxCrashFake, SandboxFake } from '../sandbox/sandbox.mock';
 import { AssignmentTestsCache } from './assignment-tests.cache';
-import { GradingService, MAX_RECORDED_ATTEMPTS } from './grading.service';
+import { GAVE_UP_FEEDBACK, MAX_RECORDED_ATTEMPTS } from '@koodi/server';
+import { GradingService } from './grading.service';
 import { SubmissionEventsPublisherFake } from './submission-events.publisher.mock';
 import { FakeAssignmentRepository, FakeSubmissionRepository } from '@koodi/db/testing';
 
@@ -13,7 +14,9 @@ Logger.overrideLogger(false);
 
 const connectionLost = () => Object.assign(new Error('Connection terminated unexpectedly'), {});
 const adminShutdown = () =>
-  Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+  Object.assign(new Error('terminating connection due to administrator command'), {
+    code: '57P01',
+  });
 
 describe(GradingService.name, () => {
   let submissions: FakeSubmissionRepository;
@@ -29,11 +32,18 @@ describe(GradingService.name, () => {
     sandbox = new SandboxFake();
     events = new SubmissionEventsPublisherFake();
     metrics = new GraderMetrics();
-    sut = new GradingService(submissions, new AssignmentTestsCache(assignments), sandbox, events, metrics, {
-      attempts: 4,
-      initialDelayMs: 1,
-      maxDelayMs: 2,
-    });
+    sut = new GradingService(
+      submissions,
+      new AssignmentTestsCache(assignments),
+      sandbox,
+      events,
+      metrics,
+      {
+        attempts: 4,
+        initialDelayMs: 1,
+        maxDelayMs: 2,
+      },
+    );
   });
 
   function queued(assignmentOverrides = {}, submissionOverrides = {}) {
@@ -47,7 +57,11 @@ describe(GradingService.name, () => {
   }
 
   it('runs the code against the hidden tests and commits a passing verdict', async () => {
-    const { submission } = queued({ moduleName: 'greeting', testCode: 'TESTS', limits: { cpuSeconds: 1 } });
+    const { submission } = queued({
+      moduleName: 'greeting',
+      testCode: 'TESTS',
+      limits: { cpuSeconds: 1 },
+    });
 
     await sut.grade({ submissionId: submission.id });
 
@@ -65,15 +79,45 @@ describe(GradingService.name, () => {
     assert.equal(row.gradingMs, 2);
   });
 
+  it('runs a program assignment as a program, its cases as the tests', async () => {
+    const cases =
+      '{"compare":"exact","cases":[{"name":"a","stdin":"1\\n","stdout":"2\\n","visible":true}]}';
+    const { submission } = queued({ kind: 'program', moduleName: 'main', testCode: cases });
+
+    await sut.grade({ submissionId: submission.id });
+
+    assert.deepEqual(sandbox.jobs[0], {
+      kind: 'program',
+      code: submission.code,
+      moduleName: 'main',
+      testCode: cases,
+      limits: DEFAULT_LIMITS,
+    });
+  });
+
   it('publishes grading, then graded with the final status', async () => {
     const { submission } = queued();
-    sandbox.respondWith(() => ({ verdict: 'tests_failed', feedback: feedbackFor('tests_failed'), durationMs: 3 }));
+    sandbox.respondWith(() => ({
+      verdict: 'tests_failed',
+      feedback: feedbackFor('tests_failed'),
+      durationMs: 3,
+    }));
 
     await sut.grade({ submissionId: submission.id });
 
     assert.deepEqual(events.published, [
-      { event: SUBMISSION_GRADING, submissionId: submission.id, userId: submission.userId, status: 'grading' },
-      { event: SUBMISSION_GRADED, submissionId: submission.id, userId: submission.userId, status: 'failed' },
+      {
+        event: SUBMISSION_GRADING,
+        submissionId: submission.id,
+        userId: submission.userId,
+        status: 'grading',
+      },
+      {
+        event: SUBMISSION_GRADED,
+        submissionId: submission.id,
+        userId: submission.userId,
+        status: 'failed',
+      },
     ]);
     assert.equal(submissions.rows.get(submission.id)!.verdict, 'tests_failed');
     assert.equal(await metrics.value('koodi_grader_jobs_total', { verdict: 'tests_failed' }), 1);
@@ -90,7 +134,10 @@ describe(GradingService.name, () => {
     assert.equal(submissions.commits.length, 1);
     assert.deepEqual(submissions.rows.get(submission.id), before);
     assert.equal(events.published.length, 2);
-    assert.equal(await metrics.value('koodi_grader_jobs_skipped_total', { reason: 'already_final' }), 1);
+    assert.equal(
+      await metrics.value('koodi_grader_jobs_skipped_total', { reason: 'already_final' }),
+      1,
+    );
   });
 
   it('finishes the identical submissions that joined the graded one, with an event each', async () => {
@@ -103,14 +150,24 @@ describe(GradingService.name, () => {
     await sut.grade({ submissionId: submission.id });
 
     assert.equal(submissions.rows.get(joined.id)!.status, 'passed');
-    const graded = events.published.filter((e) => e.event === SUBMISSION_GRADED).map((e) => e.submissionId);
+    const graded = events.published
+      .filter((e) => e.event === SUBMISSION_GRADED)
+      .map((e) => e.submissionId);
     assert.deepEqual(graded.sort(), [submission.id, joined.id].sort());
   });
 
   it('case 36: a verdict from a sandbox the job changed is stored as such and not given to the rows that joined it', async () => {
     const { submission } = queued();
-    const joined = submissions.add({ assignmentId: submission.assignmentId, duplicateOf: submission.id });
-    sandbox.respondWith(() => ({ verdict: 'tests_failed', feedback: feedbackFor('tests_failed'), durationMs: 3, slotIntact: false }));
+    const joined = submissions.add({
+      assignmentId: submission.assignmentId,
+      duplicateOf: submission.id,
+    });
+    sandbox.respondWith(() => ({
+      verdict: 'tests_failed',
+      feedback: feedbackFor('tests_failed'),
+      durationMs: 3,
+      slotIntact: false,
+    }));
 
     await sut.grade({ submissionId: submission.id });
 
@@ -131,7 +188,10 @@ describe(GradingService.name, () => {
 
     assert.equal(submissions.rows.get(submission.id)!.status, 'grading');
     assert.equal(submissions.commits.length, 0);
-    assert.equal(await metrics.value('koodi_grader_sandbox_failures_total', { error: 'SandboxCrashError' }), 1);
+    assert.equal(
+      await metrics.value('koodi_grader_sandbox_failures_total', { error: 'SandboxCrashError' }),
+      1,
+    );
     assert.equal(await metrics.value('koodi_grader_sandbox_slots_busy'), 0);
   });
 
@@ -141,7 +201,11 @@ describe(GradingService.name, () => {
       throw new SandboxCrashFake();
     });
     await assert.rejects(sut.grade({ submissionId: submission.id }));
-    sandbox.respondWith(() => ({ verdict: 'passed', feedback: feedbackFor('passed'), durationMs: 1 }));
+    sandbox.respondWith(() => ({
+      verdict: 'passed',
+      feedback: feedbackFor('passed'),
+      durationMs: 1,
+    }));
 
     await sut.grade({ submissionId: submission.id });
 
@@ -167,7 +231,10 @@ describe(GradingService.name, () => {
     const claim = submissions.claimForGrading.bind(submissions);
     let failures = 2;
     submissions.claimForGrading = async (id) => {
-      if (failures-- > 0) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      if (failures-- > 0)
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+          code: 'ECONNREFUSED',
+        });
       return claim(id);
     };
 
@@ -181,7 +248,9 @@ describe(GradingService.name, () => {
 
   it('does not retry a verdict write the database refuses for good', async () => {
     const { submission } = queued();
-    submissions.commitFailures.push(Object.assign(new Error('check constraint violated'), { code: '23514' }));
+    submissions.commitFailures.push(
+      Object.assign(new Error('check constraint violated'), { code: '23514' }),
+    );
 
     await assert.rejects(sut.grade({ submissionId: submission.id }), /check constraint/);
 
@@ -190,7 +259,12 @@ describe(GradingService.name, () => {
 
   it('rejects once the database stays away longer than the retry policy allows', async () => {
     const { submission } = queued();
-    submissions.commitFailures.push(connectionLost(), connectionLost(), connectionLost(), connectionLost());
+    submissions.commitFailures.push(
+      connectionLost(),
+      connectionLost(),
+      connectionLost(),
+      connectionLost(),
+    );
 
     await assert.rejects(sut.grade({ submissionId: submission.id }), /Connection terminated/);
 
@@ -207,6 +281,7 @@ describe(GradingService.name, () => {
     assert.equal(row.verdict, 'internal_error');
     assert.match(row.feedback!.summary, /our side/);
     assert.match(row.feedback!.summary, /not count/);
+    assert.deepEqual(row.feedback, GAVE_UP_FEEDBACK, "the reconciler's give-up text too");
     assert.deepEqual(events.published.at(-1), {
       event: SUBMISSION_GRADED,
       submissionId: submission.id,
@@ -232,6 +307,7 @@ describe(GradingService.name, () => {
 
     assert.equal(sandbox.jobs.length, 0);
     assert.equal(submissions.rows.get(submission.id)!.verdict, 'internal_error');
+    assert.deepEqual(submissions.rows.get(submission.id)!.feedback, GAVE_UP_FEEDBACK);
   });
 
   for (const job of [{}, { submissionId: 42 }, { submissionId: 'not-a-uuid' }, null]) {
@@ -240,13 +316,19 @@ describe(GradingService.name, () => {
       await sut.grade(job as never);
       assert.equal(sandbox.jobs.length, 0);
       assert.equal(submissions.commits.length, 0);
-      assert.equal(await metrics.value('koodi_grader_jobs_skipped_total', { reason: 'malformed_job' }), 1);
+      assert.equal(
+        await metrics.value('koodi_grader_jobs_skipped_total', { reason: 'malformed_job' }),
+        1,
+      );
     });
   }
 
   it('loads the hidden tests of an assignment version once', async () => {
     const { assignment } = queued();
-    const second = submissions.add({ assignmentId: assignment.id, assignmentVersion: assignment.version });
+    const second = submissions.add({
+      assignmentId: assignment.id,
+      assignmentVersion: assignment.version,
+    });
     const [first] = submissions.rows.keys();
 
     await sut.grade({ submissionId: first });

@@ -1,35 +1,21 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   isUuid,
-  MAX_GRADING_ATTEMPTS,
   resolveLimits,
   SUBMISSION_GRADED,
   SUBMISSION_GRADING,
-  type Feedback,
   type GradeSubmissionJob,
   type SubmissionEvent,
 } from '@koodi/contracts';
 import type { ChangedSubmission, SubmissionRepository, VerdictToCommit } from '@koodi/db';
+import { gaveUpVerdict, shouldGiveUp, SubmissionEventsPublisher } from '@koodi/server';
 import { GraderMetrics } from '../ops/grader.metrics';
 import { SANDBOX, type SandboxOutcome, type SandboxRunner } from '../sandbox/sandbox.port';
 import { AssignmentTestsCache } from './assignment-tests.cache';
-import { SubmissionEventsPublisher } from './submission-events.publisher';
 import { RETRY_POLICY, retryTransient, type RetryPolicy } from './transient-retry';
 
 export type SubmissionStore = Pick<SubmissionRepository, 'claimForGrading' | 'commitVerdict'>;
 export const SUBMISSION_STORE = Symbol('SUBMISSION_STORE');
-
-/** Rows re-queued this often (hand-backs, reconciler) are given up on without another run. */
-export const MAX_RECORDED_ATTEMPTS = 2 * MAX_GRADING_ATTEMPTS;
-
-
-export const INTERNAL_ERROR_FEEDBACK: Feedback = {
-  summary:
-    'Grading failed on our side, not because of your code. This attempt does not count against you: please submit again.',
-  tests: [],
-  output: '',
-  outputTruncated: false,
-};
 
 /**
  * Grades one submission per job. Delivery is at least once, so every step tolerates a repeat:
@@ -70,16 +56,12 @@ export class GradingService {
     // Not awaited: the connection keeps it ahead of the graded event, and a slot need not wait.
     void this.publish([{ id, userId: submission.userId, status: 'grading' }], SUBMISSION_GRADING);
 
-    if (submission.attempts > MAX_RECORDED_ATTEMPTS) {
+    if (shouldGiveUp(submission.attempts, 'in-hand')) {
       this.logger.warn({
         submissionId: id,
         msg: `Submission ${id} was started ${submission.attempts} times; giving up`,
       });
-      await this.finish(id, {
-        verdict: 'internal_error',
-        feedback: INTERNAL_ERROR_FEEDBACK,
-        gradingMs: 0,
-      });
+      await this.finish(id, gaveUpVerdict());
       return;
     }
 
@@ -91,6 +73,7 @@ export class GradingService {
 
     const outcome = await this.runSandbox(id, () =>
       this.sandbox.run({
+        ...(assignment.kind === 'program' ? { kind: 'program' as const } : {}),
         code: submission.code,
         moduleName: assignment.moduleName,
         testCode: assignment.testCode,
@@ -104,7 +87,9 @@ export class GradingService {
       slotIntact: outcome.slotIntact !== false,
     });
     if (outcome.slotIntact === false) {
-      this.logger.warn(`Submission ${id} changed its sandbox; its verdict is kept from every other submission`);
+      this.logger.warn(
+        `Submission ${id} changed its sandbox; its verdict is kept from every other submission`,
+      );
     }
   }
 
@@ -116,11 +101,7 @@ export class GradingService {
       submissionId: id,
       msg: `Giving up on submission ${id}: ${describe(reason)}`,
     });
-    await this.finish(id, {
-      verdict: 'internal_error',
-      feedback: INTERNAL_ERROR_FEEDBACK,
-      gradingMs: 0,
-    });
+    await this.finish(id, gaveUpVerdict());
   }
 
   private async runSandbox(

@@ -1,5 +1,5 @@
 import type { SubmissionEvent } from '@koodi/contracts';
-import { SubmissionEventsPublisher } from './submission-events.publisher';
+import { SubmissionEventsPublisher } from '@koodi/server';
 
 export class SubmissionEventsPublisherFake extends SubmissionEventsPublisher {
   readonly published: SubmissionEvent[] = [];

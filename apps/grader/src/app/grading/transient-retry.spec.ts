@@ -6,9 +6,18 @@ const policy = { attempts: 3, initialDelayMs: 1, maxDelayMs: 2 };
 
 describe('isTransientDatabaseError', () => {
   for (const [what, error] of [
-    ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
-    ['a terminated backend', { driverError: Object.assign(new Error('terminating connection'), { code: '57P01' }) }],
-    ['a server starting up', Object.assign(new Error('the database system is starting up'), { code: '57P03' })],
+    [
+      'a refused connection',
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+    ],
+    [
+      'a terminated backend',
+      { driverError: Object.assign(new Error('terminating connection'), { code: '57P01' }) },
+    ],
+    [
+      'a server starting up',
+      Object.assign(new Error('the database system is starting up'), { code: '57P03' }),
+    ],
     ['a lost connection', new Error('Connection terminated unexpectedly')],
     ['a connect timeout', new Error('timeout exceeded when trying to connect')],
     ['a deadlock', Object.assign(new Error('deadlock detected'), { code: '40P01' })],
@@ -17,8 +26,18 @@ describe('isTransientDatabaseError', () => {
   }
 
   for (const [what, error] of [
-    ['a constraint violation', Object.assign(new Error('violates check constraint'), { code: '23514' })],
-    ['malformed input', { driverError: Object.assign(new Error('invalid input syntax for type uuid'), { code: '22P02' }) }],
+    [
+      'a constraint violation',
+      Object.assign(new Error('violates check constraint'), { code: '23514' }),
+    ],
+    [
+      'malformed input',
+      {
+        driverError: Object.assign(new Error('invalid input syntax for type uuid'), {
+          code: '22P02',
+        }),
+      },
+    ],
     ['a plain bug', new TypeError("Cannot read properties of undefined (reading 'id')")],
     ['a non-error', null],
   ] as const) {

@@ -81,14 +81,22 @@ export class GraderMetrics {
           this.set(pick(stats()));
         },
       });
-    gauge('koodi_grader_sandbox_restarts', 'Sandboxes restarted after their zygote died, since start.', (s) => s.restarts);
+    gauge(
+      'koodi_grader_sandbox_restarts',
+      'Sandboxes restarted after their zygote died, since start.',
+      (s) => s.restarts,
+    );
     gauge(
       'koodi_grader_sandbox_retired',
       'Sandboxes replaced because a job changed their zygote (its self-check failed), since start.',
       (s) => s.retired ?? 0,
     );
     gauge('koodi_grader_sandbox_ready', 'Sandbox slots alive and idle.', (s) => s.ready);
-    gauge('koodi_grader_sandbox_waiting_jobs', 'Jobs waiting for a free sandbox slot.', (s) => s.queued);
+    gauge(
+      'koodi_grader_sandbox_waiting_jobs',
+      'Jobs waiting for a free sandbox slot.',
+      (s) => s.queued,
+    );
   }
 
   jobGraded(verdict: Verdict): void {

@@ -1,18 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
+import type { HealthResponse } from '@koodi/contracts';
+import { checkHealth } from '@koodi/server';
 import { SANDBOX, type SandboxRunner } from '../sandbox/sandbox.port';
 import { REDIS_PUBLISHER } from '../grading/submission-events.publisher';
-
-export type Check = 'up' | 'down';
-
-export interface HealthReport {
-  status: Check;
-  checks: { database: Check; redis: Check; sandbox: Check };
-  sandbox?: { slots: number; ready: number; busy: number; restarts: number };
-}
-
-const CHECK_TIMEOUT_MS = 2_000;
 
 /** Ready means the grader can take a job: Postgres and Redis answer and a sandbox is alive. */
 @Injectable()
@@ -23,33 +15,26 @@ export class HealthService {
     @Inject(SANDBOX) private readonly sandbox: SandboxRunner,
   ) {}
 
-  async check(): Promise<HealthReport> {
-    const [database, redis] = await Promise.all([
-      probe(() => this.dataSource.query('SELECT 1')),
-      probe(() => this.redis.ping()),
-    ]);
+  check(): Promise<HealthResponse> {
     const stats = this.sandbox.stats?.();
-    const sandbox: Check = !stats || stats.ready + stats.busy > 0 ? 'up' : 'down';
-    const status: Check = database === 'up' && redis === 'up' && sandbox === 'up' ? 'up' : 'down';
-    return {
-      status,
-      checks: { database, redis, sandbox },
-      ...(stats && { sandbox: { slots: stats.slots, ready: stats.ready, busy: stats.busy, restarts: stats.restarts } }),
-    };
-  }
-}
-
-async function probe(check: () => Promise<unknown>): Promise<Check> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      check(),
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS))),
-    ]);
-    return 'up';
-  } catch {
-    return 'down';
-  } finally {
-    clearTimeout(timer);
+    return checkHealth(
+      {
+        postgres: () => this.dataSource.query('SELECT 1'),
+        redis: () => this.redis.ping(),
+        sandbox: async () => {
+          if (stats && stats.ready + stats.busy === 0) throw new Error('no sandbox alive');
+        },
+      },
+      stats && {
+        details: {
+          sandbox: {
+            slots: stats.slots,
+            ready: stats.ready,
+            busy: stats.busy,
+            restarts: stats.restarts,
+          },
+        },
+      },
+    );
   }
 }

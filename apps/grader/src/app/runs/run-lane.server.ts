@@ -39,12 +39,12 @@ export class RunLaneServer implements OnApplicationBootstrap, OnModuleDestroy {
       heartbeatTtlMs: this.config.heartbeatTtlMs,
       // A second delivery (its first grader died) is past its deadline by then and answered so.
       maxAttempts: 2,
-      shutdownTimeoutMs: this.config.shutdownTimeoutMs,
+      shutdownTimeoutMs: this.config.shutdownGraceSeconds * 1000,
     });
     server.addHandler(RUN_CODE, (job: RunCodeJob) => this.runs.run(job), false);
-    await new Promise<void>((resolve, reject) =>
-      server.listen((error?: unknown) => (error ? reject(error) : resolve())),
-    );
+    await new Promise<void>((resolve, reject) => {
+      server.listen((error?: unknown) => (error ? reject(error) : resolve())).catch(reject);
+    });
     this.server = server;
     this.logger.log(
       `Taking runs from ${this.config.runQueue} with ${this.config.runSlots} sandbox slot(s)`,

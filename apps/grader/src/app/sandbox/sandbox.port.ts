@@ -1,7 +1,9 @@
-import type { AssignmentLimits, Feedback, Verdict } from '@koodi/contracts';
+import type { AssignmentKind, AssignmentLimits, Feedback, Verdict } from '@koodi/contracts';
 
 /** One grading run: the student's code, the module name it is imported as, and the hidden tests. */
 export interface SandboxJob {
+  /** Default `function`; for `program`, testCode holds the cases (see SandboxJob in @koodi/sandbox). */
+  kind?: AssignmentKind;
   code: string;
   moduleName: string;
   testCode: string;

@@ -101,8 +101,17 @@ export interface SubmissionHistoryItem {
   label: string;
 }
 
+export type HealthCheckState = 'up' | 'down';
+
+/**
+ * The one answer of every health endpoint (`/api/health`, and `/health/live`, `/health/ready` on
+ * the api's and the grader's ops port): `ok` with 200 when every check is up and the process is
+ * not draining, `degraded` with 503 otherwise.
+ */
 export interface HealthResponse {
   status: 'ok' | 'degraded';
-  postgres: 'up' | 'down';
-  redis: 'up' | 'down';
+  /** One entry per dependency: `postgres`, `redis`, and the grader's `sandbox`; none for liveness. */
+  checks: Readonly<Record<string, HealthCheckState>>;
+  /** Figures behind a check, e.g. the grader's `sandbox: { slots, ready, busy, restarts }`. */
+  details?: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }

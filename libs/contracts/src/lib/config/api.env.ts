@@ -1,7 +1,7 @@
 import { COMMON_ENV } from './common.env';
 import type { EnvCatalogue } from './env-variable';
 
-/** Everything the API reads from its environment (loaded by apps/api/src/config/api.config.ts). */
+/** Everything the API reads from its environment (parsed by @koodi/server for apps/api/src/config/api.config.ts). */
 export const API_ENV = {
   NODE_ENV: {
     description:
@@ -88,11 +88,7 @@ export const API_ENV = {
     secret: false,
     default: '15',
   },
-  SHUTDOWN_GRACE_SECONDS: {
-    description: 'after SIGTERM, exit anyway once this has passed',
-    secret: false,
-    default: '10',
-  },
+  SHUTDOWN_GRACE_SECONDS: COMMON_ENV.SHUTDOWN_GRACE_SECONDS,
 } as const satisfies EnvCatalogue;
 
 export type ApiEnvName = keyof typeof API_ENV;

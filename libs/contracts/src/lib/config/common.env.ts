@@ -46,4 +46,10 @@ export const COMMON_ENV = {
     secret: false,
     default: 'info',
   },
+  SHUTDOWN_GRACE_SECONDS: {
+    description:
+      'after SIGTERM, how long to finish the work in hand (requests and event streams; grading jobs, which the grader then hands back to the queue) before exiting',
+    secret: false,
+    default: '10',
+  },
 } as const satisfies EnvCatalogue;

@@ -1,7 +1,7 @@
 import { COMMON_ENV } from './common.env';
 import type { EnvCatalogue } from './env-variable';
 
-/** Everything the grader reads from its environment (loaded by apps/grader/src/app/config/grader.config.ts). */
+/** Everything the grader reads from its environment (parsed by @koodi/server for apps/grader/src/app/config/grader.config.ts). */
 export const GRADER_ENV = {
   DATABASE_URL: COMMON_ENV.DATABASE_URL,
   REDIS_URL: COMMON_ENV.REDIS_URL,
@@ -36,11 +36,7 @@ export const GRADER_ENV = {
     secret: false,
     default: '10000',
   },
-  SHUTDOWN_TIMEOUT_MS: {
-    description: 'on SIGTERM, how long to finish jobs in hand before handing them back',
-    secret: false,
-    default: '10000',
-  },
+  SHUTDOWN_GRACE_SECONDS: COMMON_ENV.SHUTDOWN_GRACE_SECONDS,
   SANDBOX_BWRAP: {
     description: 'the bubblewrap binary of the sandbox',
     secret: false,

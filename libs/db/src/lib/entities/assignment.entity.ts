@@ -1,4 +1,4 @@
-import type { AssignmentLimits } from '@koodi/contracts';
+import type { AssignmentKind, AssignmentLimits } from '@koodi/contracts';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity({ name: 'assignments' })
@@ -20,6 +20,10 @@ export class AssignmentEntity {
 
   @Column({ name: 'starter_code', type: 'text' })
   starterCode!: string;
+
+  /** `function`: the tests import the code; `program`: it runs once per case (test_code holds the cases). */
+  @Column({ type: 'text', default: 'function' })
+  kind!: AssignmentKind;
 
   @Column({ name: 'module_name', type: 'text' })
   moduleName!: string;

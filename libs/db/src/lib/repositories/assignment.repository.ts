@@ -1,7 +1,6 @@
-import { type AssignmentLimits, isUuid } from '@koodi/contracts';
+import { type AssignmentKind, type AssignmentLimits, isUuid } from '@koodi/contracts';
 import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { AssignmentEntity } from '../entities/assignment.entity';
-
 
 /** What content sync writes for one assignment folder. */
 export interface AssignmentContent {
@@ -11,6 +10,8 @@ export interface AssignmentContent {
   handoutMd: string;
   starterCode: string;
   moduleName: string;
+  /** Default `function`. */
+  kind?: AssignmentKind;
   testCode: string;
   sampleTestCode: string;
   limits: Partial<AssignmentLimits>;
@@ -52,13 +53,13 @@ export class AssignmentRepository {
     const runner = manager ?? this.dataSource.manager;
     const [row] = await runner.query(
       `INSERT INTO assignments
-         (slug, position, title, handout_md, starter_code, module_name, test_code, sample_test_code, limits, version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         (slug, position, title, handout_md, starter_code, module_name, test_code, sample_test_code, limits, version, kind)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (slug) DO UPDATE SET
          position = EXCLUDED.position, title = EXCLUDED.title, handout_md = EXCLUDED.handout_md,
          starter_code = EXCLUDED.starter_code, module_name = EXCLUDED.module_name,
          test_code = EXCLUDED.test_code, sample_test_code = EXCLUDED.sample_test_code,
-         limits = EXCLUDED.limits, version = EXCLUDED.version, updated_at = now()
+         limits = EXCLUDED.limits, version = EXCLUDED.version, kind = EXCLUDED.kind, updated_at = now()
        WHERE assignments.version IS DISTINCT FROM EXCLUDED.version
           OR assignments.position IS DISTINCT FROM EXCLUDED.position
        RETURNING (xmax = 0) AS created`,
@@ -73,6 +74,7 @@ export class AssignmentRepository {
         content.sampleTestCode,
         JSON.stringify(content.limits),
         content.version,
+        content.kind ?? 'function',
       ],
     );
     if (!row) return 'unchanged';

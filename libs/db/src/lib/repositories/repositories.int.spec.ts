@@ -90,6 +90,25 @@ describe('repositories', () => {
     assert.equal((await assignments.findByIdOrSlug(plain.id))!.slug, content.slug);
   });
 
+  it('stores the kind of an assignment: function unless it says program', async () => {
+    const plain = assignmentContent();
+    const program = assignmentContent({
+      kind: 'program',
+      testCode: '{"compare":"exact","cases":[]}',
+    });
+    await assignments.upsertBySlug(plain);
+    await assignments.upsertBySlug(program);
+
+    assert.equal((await assignments.findByIdOrSlug(plain.slug))!.kind, 'function');
+    const stored = (await assignments.findByIdOrSlug(program.slug))!;
+    assert.equal(stored.kind, 'program');
+    assert.equal((await assignments.findWithTests(stored.id))!.testCode, program.testCode);
+    await assert.rejects(
+      dataSource.query(`UPDATE assignments SET kind = 'quiz' WHERE id = $1`, [stored.id]),
+      /assignments_kind_check/,
+    );
+  });
+
   const countRows = async (codeSha256: string): Promise<number> => {
     const [row]: Array<{ count: string }> = await dataSource.query(
       'SELECT count(*) AS count FROM submissions WHERE code_sha256 = $1',

@@ -250,6 +250,7 @@ export class FakeAssignmentRepository {
         handoutMd: '',
         starterCode: '',
         moduleName: 'solution',
+        kind: 'function',
         testCode: 'import unittest\n',
         sampleTestCode: '',
         limits: {},

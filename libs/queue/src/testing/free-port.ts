@@ -1,14 +1,18 @@
 import { createServer } from 'node:net';
 
-/** A port free on 127.0.0.1 right now. */
+/** A TCP port free on 127.0.0.1 right now, for a server a test starts. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
+    probe.unref();
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
+      probe.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }

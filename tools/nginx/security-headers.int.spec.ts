@@ -1,0 +1,351 @@
+// Each answer carries each security header exactly once, from one layer: through NGINX, NGINX's
+// (the API's own are dropped); reached directly, the API's, with the same values. The API runs in
+// production mode behind the production NGINX config with Compose's TLS server, on 127.0.0.1.
+// Covers docs/SECURITY.md case 28 (headers) for every kind of answer.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { purgeAssignmentCache } from '@koodi/contracts';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { scratchDatabase, type ScratchDatabase } from '../migrate/scratch-database.ts';
+import { freePort, startLogged, stopProcess, waitFor } from '../stack/processes.ts';
+import { findProgram } from '../stack/system.ts';
+import {
+  certificateFromSecretsTool,
+  renderLocalProdNginxConfig,
+  repoRoot,
+} from './nginx-config.ts';
+
+const serverUrl = process.env.DATABASE_URL;
+const redisUrl = process.env.REDIS_URL;
+if (!serverUrl || !redisUrl) throw new Error('DATABASE_URL and REDIS_URL must be set');
+
+const API_MAIN = join(repoRoot, 'apps/api/dist/main.js');
+// A logical database no stack or other spec uses, so its assignment cache is this test's.
+const REDIS_DATABASE = 10;
+
+const PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const DOCS_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const HSTS = 'max-age=63072000; includeSubDomains';
+
+/** Every security header with its one value, whichever layer sends it. */
+function expected(csp: string, https: boolean): Record<string, string | undefined> {
+  return {
+    'content-security-policy': csp,
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'same-origin',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+    'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+    'strict-transport-security': https ? HSTS : undefined,
+  };
+}
+
+interface Answer {
+  status: number;
+  /** Every value each header name was sent with, in order: more than one is a duplicate. */
+  values: Map<string, string[]>;
+  setCookie: string[];
+  body: string;
+}
+
+interface Ask {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Stop reading after the headers (an event stream stays open). */
+  headersOnly?: boolean;
+}
+
+function ask(url: string, options: Ask = {}): Promise<Answer> {
+  const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const request = send(
+      url,
+      {
+        method: options.method ?? 'GET',
+        headers: options.headers,
+        agent: false,
+        timeout: 10_000,
+        rejectUnauthorized: false,
+      },
+      (response) => {
+        const values = new Map<string, string[]>();
+        const raw = response.rawHeaders;
+        for (let i = 0; i < raw.length; i += 2) {
+          const name = raw[i].toLowerCase();
+          values.set(name, [...(values.get(name) ?? []), raw[i + 1]]);
+        }
+        const answer = (body: string): Answer => ({
+          status: response.statusCode ?? 0,
+          values,
+          setCookie: response.headers['set-cookie'] ?? [],
+          body,
+        });
+        if (options.headersOnly) {
+          request.destroy();
+          resolve(answer(''));
+          return;
+        }
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve(answer(Buffer.concat(chunks).toString('utf8'))));
+        response.on('error', reject);
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error(`${url} timed out`)));
+    request.on('error', reject);
+    request.end(options.body);
+  });
+}
+
+function assertHeaders(
+  label: string,
+  answer: Answer,
+  want: Record<string, string | undefined>,
+): void {
+  for (const [name, value] of Object.entries(want)) {
+    const sent = answer.values.get(name) ?? [];
+    if (value === undefined) assert.deepEqual(sent, [], `${label}: ${name} must be absent`);
+    else assert.deepEqual(sent, [value], `${label}: ${name} exactly once, with its one value`);
+  }
+}
+
+describe('security headers: one layer per answer, each header once (case 28)', () => {
+  let work = '';
+  let scratch: ScratchDatabase;
+  let redis: Redis;
+  let queue = '';
+  let assignmentId = '';
+  let apiPort = 0;
+  let httpPort = 0;
+  let httpsPort = 0;
+  const children: ChildProcess[] = [];
+
+  before(async () => {
+    if (!existsSync(API_MAIN))
+      throw new Error(`${API_MAIN} is missing: build first (npx nx run-many -t build)`);
+    work = await mkdtemp(join(tmpdir(), 'koodi-security-headers-'));
+    // Run as root, NGINX workers drop to `nobody`: the site and temporary folders must be reachable.
+    await chmod(work, 0o755);
+    const webRoot = join(work, 'web');
+    await mkdir(join(webRoot, '_astro'), { recursive: true });
+    await writeFile(join(webRoot, 'index.html'), '<!doctype html><title>home</title>\n');
+    await writeFile(join(webRoot, '404.html'), '<!doctype html><title>not found</title>\n');
+    await writeFile(join(webRoot, '_astro', 'island.0123abcd.js'), 'export {};\n');
+
+    scratch = await scratchDatabase(serverUrl, 'koodi_security_headers');
+    const db = new pg.Client({ connectionString: scratch.url });
+    await db.connect();
+    const { rows } = await db.query<{ id: string }>(
+      `INSERT INTO assignments (slug, position, title, handout_md, starter_code, module_name, test_code, version)
+       VALUES ('headers-hello', 1, 'Hello', 'Write hello().', 'def hello():\n    pass\n', 'solution', 'import unittest\n', 'v1')
+       RETURNING id`,
+    );
+    await db.end();
+    assignmentId = rows[0].id;
+
+    const url = new URL(redisUrl);
+    url.pathname = `/${REDIS_DATABASE}`;
+    redis = new Redis(url.toString());
+    await purgeAssignmentCache(redis);
+    queue = `grading:security-headers:${randomUUID().slice(0, 8)}`;
+
+    apiPort = await freePort();
+    const api = startLogged(process.execPath, [API_MAIN], join(work, 'api.log'), {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        COOKIE_SECRET: randomBytes(24).toString('hex'),
+        DATABASE_URL: scratch.url,
+        REDIS_URL: url.toString(),
+        GRADING_QUEUE: queue,
+        API_HOST: '127.0.0.1',
+        API_PORT: String(apiPort),
+        OPS_PORT: String(await freePort()),
+        // NGINX, from 127.0.0.1, says whether the student came over HTTPS.
+        TRUST_PROXY: '127.0.0.1',
+        RECONCILE_INTERVAL_SECONDS: '0',
+        LOG_LEVEL: 'warn',
+      },
+    });
+    children.push(api);
+    await waitFor('API', () => ok(`http://127.0.0.1:${apiPort}/api/health`), 60_000, api);
+
+    const { cert, key } = await certificateFromSecretsTool(join(work, 'secrets'));
+    httpPort = await freePort();
+    httpsPort = await freePort();
+    const config = await renderLocalProdNginxConfig({
+      dir: join(work, 'nginx'),
+      listenPort: httpPort,
+      apiAddresses: [`127.0.0.1:${apiPort}`],
+      webRoot,
+      tls: { port: httpsPort, cert, key },
+    });
+    await chmod(join(work, 'nginx'), 0o755);
+    const nginxBin = findProgram('nginx');
+    if (!nginxBin) throw new Error('nginx is not installed (Debian: apt-get install nginx)');
+    const nginx = startLogged(
+      nginxBin,
+      [
+        '-p',
+        join(work, 'nginx'),
+        '-e',
+        join(work, 'nginx', 'error.log'),
+        '-c',
+        config,
+        '-g',
+        'daemon off;',
+      ],
+      join(work, 'nginx.log'),
+    );
+    children.push(nginx);
+    await waitFor('NGINX', () => ok(`http://127.0.0.1:${httpPort}/`), 15_000, nginx);
+  });
+
+  after(async () => {
+    for (const child of children.reverse()) await stopProcess(child.pid, 10_000);
+    if (redis) {
+      await redis.del(queue, `${queue}:dead`, `${queue}:attempts`, `${queue}:consumers`);
+      await purgeAssignmentCache(redis).catch(() => undefined);
+      redis.disconnect();
+    }
+    await scratch?.drop();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  const origins = () =>
+    [
+      ['https', `https://127.0.0.1:${httpsPort}`],
+      ['http', `http://127.0.0.1:${httpPort}`],
+    ] as const;
+
+  it('through NGINX: pages, assets and the 404 page carry the page headers once', async () => {
+    for (const [scheme, origin] of origins()) {
+      for (const [path, status] of [
+        ['/', 200],
+        ['/_astro/island.0123abcd.js', 200],
+        ['/no/such/page', 404],
+      ] as const) {
+        const answer = await ask(origin + path);
+        assert.equal(answer.status, status, `${scheme} ${path}`);
+        assertHeaders(`${scheme} ${path}`, answer, expected(PAGE_CSP, scheme === 'https'));
+      }
+    }
+  });
+
+  it('through NGINX: API answers carry the API values once, and NGINX’s own /api errors too', async () => {
+    for (const [scheme, origin] of origins()) {
+      const https = scheme === 'https';
+      for (const [path, status, csp] of [
+        ['/api/assignments', 200, API_CSP],
+        ['/api/nope', 404, API_CSP],
+        ['/api/docs-json', 200, DOCS_CSP],
+      ] as const) {
+        const answer = await ask(origin + path);
+        assert.equal(answer.status, status, `${scheme} ${path}`);
+        assertHeaders(`${scheme} ${path}`, answer, expected(csp, https));
+      }
+      const tooLarge = await ask(`${origin}/api/assignments/${assignmentId}/submissions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: 'x'.repeat(300 * 1024) }),
+      });
+      assert.equal(tooLarge.status, 413, `${scheme}: NGINX refuses the body itself`);
+      assertHeaders(`${scheme} 413`, tooLarge, expected(API_CSP, https));
+    }
+  });
+
+  it('through NGINX and directly: a submission and its event stream carry the API values once', async () => {
+    for (const [scheme, origin] of [
+      ...origins(),
+      ['direct', `http://127.0.0.1:${apiPort}`],
+    ] as const) {
+      const https = scheme === 'https';
+      const me = await ask(`${origin}/api/me`);
+      assertHeaders(`${scheme} /api/me`, me, expected(API_CSP, https));
+      const cookie = me.setCookie[0].split(';')[0];
+      const submitted = await ask(`${origin}/api/assignments/${assignmentId}/submissions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify({ code: `x = "${randomUUID()}"\n` }),
+      });
+      assert.equal(submitted.status, 202, `${scheme}: ${submitted.body}`);
+      assertHeaders(`${scheme} POST`, submitted, expected(API_CSP, https));
+      const { id } = JSON.parse(submitted.body) as { id: string };
+      const stream = await ask(`${origin}/api/submissions/${id}/events`, {
+        headers: { accept: 'text/event-stream', cookie },
+        headersOnly: true,
+      });
+      assert.equal(stream.status, 200, `${scheme} events`);
+      assert.match(stream.values.get('content-type')?.[0] ?? '', /^text\/event-stream/);
+      assertHeaders(`${scheme} events`, stream, expected(API_CSP, https));
+    }
+  });
+
+  it('directly: the API sends the same headers with the same values, HSTS only over HTTPS', async () => {
+    const direct = `http://127.0.0.1:${apiPort}`;
+    for (const [path, status, csp] of [
+      ['/api/assignments', 200, API_CSP],
+      ['/api/nope', 404, API_CSP],
+      ['/api/docs-json', 200, DOCS_CSP],
+    ] as const) {
+      const plain = await ask(direct + path);
+      assert.equal(plain.status, status, path);
+      assertHeaders(`direct ${path}`, plain, expected(csp, false));
+      // As NGINX (the trusted proxy, 127.0.0.1) forwards an HTTPS request.
+      const viaHttps = await ask(direct + path, { headers: { 'x-forwarded-proto': 'https' } });
+      assertHeaders(`direct https ${path}`, viaHttps, expected(csp, true));
+    }
+  });
+});
+
+describe('security headers in the local stack’s NGINX config', () => {
+  it('sets and drops the same headers as production, with the same values', async () => {
+    // The local stack runs infra/nginx/nginx.dev.conf; the answers above come from the
+    // production file. The lines that make the one layer must be the same in both.
+    const lines = (text: string) => {
+      const csp = /map \$uri \$koodi_csp \{[^}]*\}/.exec(text)?.[0] ?? '';
+      return [
+        csp,
+        ...text
+          .split('\n')
+          .map((line) => line.trim())
+          .filter((line) => /^(add_header|proxy_hide_header) /.test(line)),
+      ];
+    };
+    const dev = lines(await readFile(join(repoRoot, 'infra/nginx/nginx.dev.conf'), 'utf8'));
+    const prod = lines(await readFile(join(repoRoot, 'infra/nginx/nginx.prod.conf'), 'utf8'));
+    assert.ok(dev[0].includes(API_CSP) && dev[0].includes(PAGE_CSP), 'dev maps the CSP by path');
+    const strictTransport = 'add_header Strict-Transport-Security $koodi_hsts always;';
+    assert.deepEqual(
+      dev,
+      prod.filter((line) => line !== strictTransport),
+    );
+    assert.ok(prod.includes(strictTransport));
+    assert.ok(dev.includes('proxy_hide_header Strict-Transport-Security;'));
+  });
+});
+
+async function ok(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
