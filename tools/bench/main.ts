@@ -183,6 +183,10 @@ async function main() {
       ),
     );
 
+    const runUrl = baseUrl + apiRoutes.runs(detail.id);
+    console.log('Scenario: Run (visible samples, no submission), 20 runs/s, empty queue');
+    extra.runIdle = await runLatency(baseUrl, runUrl, solution, null);
+
     // Each accepted POST needs a student with nothing in flight: one new student per request.
     const postSeconds = Math.min(SECONDS, 2);
     const studentsNeeded = Math.ceil(5000 * (postSeconds * RUNS + 1));
@@ -229,6 +233,15 @@ async function main() {
 
     console.log('Scenario: identical resubmission (dedupe)');
     extra.dedupe = await dedupe(baseUrl, submitUrl, solution);
+
+    if (graders.length && env.databaseUrl) {
+      console.log(`Scenario: Run, 20 runs/s, while ${RUN_BACKLOG} graded submissions wait`);
+      for (const [, child] of graders) child.kill('SIGSTOP');
+      await queueBacklog(baseUrl, submitUrl, distinctCode, RUN_BACKLOG);
+      for (const [, child] of graders) child.kill('SIGCONT');
+      // The graders take graded jobs as fast as they can meanwhile: the backlog shrinks, by how much is reported.
+      extra.runWithBacklog = await runLatency(baseUrl, runUrl, solution, env.databaseUrl);
+    }
 
     if (env.stack) {
       const memory: Record<string, { rssMb: number; sandboxesMb?: number }> = {};
@@ -335,6 +348,99 @@ async function submitToVerdict(baseUrl: string, submitUrl: string, code: () => s
   return result;
 }
 
+/** Graded submissions the Run-with-backlog scenario puts in the queue first. */
+const RUN_BACKLOG = 5_000;
+const RUN_SAMPLES = 200;
+
+/** Queues `count` distinct submissions (one new student each) while the graders are paused. */
+async function queueBacklog(baseUrl: string, submitUrl: string, code: () => string, count: number) {
+  const students = await createStudents(baseUrl, count, 16);
+  let next = 0;
+  async function worker() {
+    while (next < students.length) {
+      const cookie = students[next++];
+      const response = await fetch(submitUrl, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json' },
+        body: JSON.stringify({ code: code() }),
+      });
+      await response.arrayBuffer();
+      if (response.status !== 202) throw new Error(`backlog POST answered ${response.status}`);
+    }
+  }
+  await Promise.all(Array.from({ length: 16 }, worker));
+}
+
+async function queuedCount(databaseUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      "SELECT count(*)::int AS n FROM submissions WHERE status = 'queued'",
+    );
+    return rows[0].n as number;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Run latency at the client, 20 runs a second: the first assignment's solution against its
+ * samples, each from a student under their per-minute Run limit. With a database, the graded
+ * submissions waiting before and after are counted too.
+ */
+async function runLatency(
+  baseUrl: string,
+  runUrl: string,
+  code: string,
+  databaseUrl: string | null,
+) {
+  const students = await createStudents(baseUrl, Math.ceil(RUN_SAMPLES / 20), 4);
+  const waitingBefore = databaseUrl ? await queuedCount(databaseUrl) : null;
+  const latencies: number[] = [];
+  let failures = 0;
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < RUN_SAMPLES; i++) {
+    const cookie = students[i % students.length];
+    pending.push(
+      (async () => {
+        const started = performance.now();
+        try {
+          const response = await fetch(runUrl, {
+            method: 'POST',
+            headers: { cookie, 'content-type': 'application/json' },
+            body: JSON.stringify({ code }),
+          });
+          const body = (await response.json()) as { status?: string };
+          if (response.status !== 200 || body.status !== 'passed')
+            throw new Error(`run answered ${response.status}`);
+          latencies.push(performance.now() - started);
+        } catch {
+          failures += 1;
+        }
+      })(),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await Promise.all(pending);
+  const waitingAfter = databaseUrl ? await queuedCount(databaseUrl) : null;
+  const result = {
+    samples: latencies.length,
+    failures,
+    waitingBefore,
+    waitingAfter,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
+  log(
+    `${result.samples} runs: p50 ${formatMs(result.p50)} ms, p99 ${formatMs(result.p99)} ms, ${failures} failures` +
+      (waitingBefore === null
+        ? ''
+        : `; graded submissions waiting: ${waitingBefore} before, ${waitingAfter} after`),
+  );
+  return result;
+}
+
 async function dedupe(baseUrl: string, submitUrl: string, solution: string) {
   const code = `${solution}\n# dedupe ${process.pid}\n`;
   const [firstStudent, ...students] = await createStudents(baseUrl, 101, 8);
@@ -427,6 +533,29 @@ function report(results: ScenarioResult[], extra: Record<string, unknown>) {
     formatMs(dedupe.p99),
     String(dedupe.samples - dedupe.finalInResponse),
   ]);
+
+  type RunFigures = {
+    samples: number;
+    failures: number;
+    waitingBefore: number | null;
+    p50: number;
+    p99: number;
+  };
+  for (const [label, figures] of [
+    ['Run, 20/s, empty queue', extra.runIdle],
+    ['Run, 20/s, graded backlog', extra.runWithBacklog],
+  ] as const) {
+    const run = figures as RunFigures | undefined;
+    if (!run) continue;
+    rows.push([
+      run.waitingBefore ? `${label} (${run.waitingBefore} waiting)` : label,
+      String(run.samples),
+      '20',
+      formatMs(run.p50),
+      formatMs(run.p99),
+      String(run.failures),
+    ]);
+  }
 
   const header = ['scenario', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'errors'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

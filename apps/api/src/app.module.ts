@@ -11,6 +11,7 @@ import { InfraModule } from './infra/infra.module';
 import { MeModule } from './me/me.module';
 import { opsProviders } from './ops/ops.providers';
 import { Reconciler } from './reconciler/reconciler.service';
+import { RunsModule } from './runs/runs.module';
 import { StreamModule } from './stream/stream.module';
 import { SubmissionsModule } from './submissions/submissions.module';
 
@@ -26,6 +27,7 @@ export class AppModule {
         IdentityModule,
         AssignmentsModule,
         SubmissionsModule,
+        RunsModule,
         StreamModule,
         MeModule,
         HealthModule,

@@ -8,6 +8,7 @@ export * from './lib/events';
 export * from './lib/ids';
 export * from './lib/routes';
 export * from './lib/api/submit-code.request';
+export * from './lib/api/run-code.request';
 export * from './lib/api/responses';
 export * from './lib/cache';
 export * from './lib/config/env-variable';

@@ -19,6 +19,9 @@ describe(loadApiConfig.name, () => {
     assert.equal(config.gradingQueue, '{grading}:queue');
     assert.equal(config.rateLimitSubmissionsPerMinute, 10);
     assert.equal(config.rateLimitIpPerMinute, 3000);
+    assert.equal(config.runQueue, '{run}:queue');
+    assert.equal(config.rateLimitRunsPerMinute, 30);
+    assert.equal(config.runTimeoutGraceMs, 3000);
     assert.equal(config.production, false);
     assert.equal(config.cookieSecretIsDefault, true);
   });
@@ -60,6 +63,21 @@ describe(loadApiConfig.name, () => {
       (error: Error) =>
         /REDIS_URL: cluster node "10.0.0.1" must be host:port/.test(error.message) &&
         !error.message.includes('s3cret'),
+    );
+  });
+
+  it('wants the Run lane on a list of its own, hash-tagged on a cluster', () => {
+    assert.throws(
+      () => sut({ ...valid, GRADING_QUEUE: 'q', RUN_QUEUE: 'q' }),
+      /RUN_QUEUE must differ from GRADING_QUEUE/,
+    );
+    assert.throws(
+      () => sut({ ...valid, REDIS_URL: 'redis+cluster://10.0.0.1:6379', RUN_QUEUE: 'run:queue' }),
+      /RUN_QUEUE: queue "run:queue" needs a hash tag/,
+    );
+    assert.throws(
+      () => sut({ ...valid, RATE_LIMIT_RUNS_PER_MINUTE: '-1' }),
+      /RATE_LIMIT_RUNS_PER_MINUTE must be an integer/,
     );
   });
 

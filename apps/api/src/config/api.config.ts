@@ -23,6 +23,9 @@ export interface ApiConfig extends ServerConfig {
   /** True when COOKIE_SECRET was not set and the development default is used. */
   cookieSecretIsDefault: boolean;
   rateLimitSubmissionsPerMinute: number;
+  runQueue: string;
+  rateLimitRunsPerMinute: number;
+  runTimeoutGraceMs: number;
   rateLimitIpPerMinute: number;
   trustProxy: boolean | string;
   reconcileAfterSeconds: number;
@@ -61,6 +64,8 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     cookieSecret,
     cookieSecretIsDefault,
     rateLimitSubmissionsPerMinute: int('RATE_LIMIT_SUBMISSIONS_PER_MINUTE', 0, 100_000),
+    rateLimitRunsPerMinute: int('RATE_LIMIT_RUNS_PER_MINUTE', 0, 100_000),
+    runTimeoutGraceMs: int('RUN_TIMEOUT_GRACE_MS', 100, 600_000),
     rateLimitIpPerMinute: int('RATE_LIMIT_IP_PER_MINUTE', 0, 10_000_000),
     trustProxy: read.booleanOrText('TRUST_PROXY'),
     reconcileAfterSeconds: int('RECONCILE_AFTER_SECONDS', 1, 86_400),

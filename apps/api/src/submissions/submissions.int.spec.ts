@@ -42,9 +42,17 @@ describe('submissions over HTTP', () => {
     assert.equal(typeof view.queuePosition, 'number');
     assert.equal((await api.submissions.findById(view.id))!.status, 'queued');
 
-    const polled = await student.json<SubmissionView>(apiRoutes.submission(view.id));
+    const polled = await student.json<SubmissionView & { code: string }>(
+      apiRoutes.submission(view.id),
+    );
     assert.equal(polled.status, 200);
     assert.equal(polled.body.status, 'queued');
+    assert.equal(
+      polled.body.code,
+      (await api.submissions.findById(view.id))!.code,
+      'the owner gets the code back',
+    );
+    assert.equal('code' in view, false, 'the POST answer carries no code');
     assert.equal(polled.body.queuePosition, (await queuedIds(api)).reverse().indexOf(view.id) + 1);
   });
 

@@ -209,6 +209,18 @@ describe(SubmissionsService.name, () => {
     assert.equal((await sut.get('u1', mine.id)).id, mine.id);
   });
 
+  it('gives the owner the submitted code with the view, and only there', async () => {
+    const mine = viewOf(await submit('u1', 'x = 1  # mine'));
+    const got = await sut.get('u1', mine.id);
+    assert.deepEqual(got, { ...mine, code: 'x = 1  # mine' });
+    assert.equal('code' in mine, false, 'the POST answer carries no code');
+    assert.equal(
+      'code' in (await sut.view(repository.rows.get(mine.id)!)),
+      false,
+      'nor does the view the stream sends',
+    );
+  });
+
   it('maps a row to its view without side effects', async () => {
     const mine = viewOf(await submit('u1', 'x = 1'));
     const row = repository.rows.get(mine.id)!;

@@ -5,6 +5,7 @@ import {
   isUuid,
   type SubmissionHistoryItem,
   type SubmissionView,
+  type SubmissionWithCode,
 } from '@koodi/contracts';
 import {
   isUniqueViolation,
@@ -177,11 +178,14 @@ export class SubmissionsService {
     return { kind: isFinalStatus(row.status) ? 'final' : 'pending', view: await this.view(row) };
   }
 
-  /** Owner only: anyone else gets the same 404 as for an id that does not exist. */
-  async get(userId: string | null, id: string): Promise<SubmissionView> {
+  /**
+   * Owner only: anyone else gets the same 404 as for an id that does not exist. The one answer
+   * that carries the submitted code (not the history list, not the event stream).
+   */
+  async get(userId: string | null, id: string): Promise<SubmissionWithCode> {
     const row = await this.findOwned(userId, id);
     this.solvedCache.learn(row.userId, row.status);
-    return this.view(row);
+    return { ...(await this.view(row)), code: row.code };
   }
 
   async findOwned(userId: string | null, id: string): Promise<SubmissionEntity> {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Feedback, Verdict } from '@koodi/contracts';
-import { purgeAssignmentCache, SUBMISSION_GRADED } from '@koodi/contracts';
+import { apiRoutes, purgeAssignmentCache, SUBMISSION_GRADED } from '@koodi/contracts';
 import {
   AssignmentRepository,
   type AssignmentContent,
@@ -29,6 +29,7 @@ export function testConfig(
       OPS_PORT: '0',
       // Hash-tagged like the real queue, so the same harness runs on a Redis Cluster.
       GRADING_QUEUE: `{test-api-${randomUUID().slice(0, 8)}}:queue`,
+      RUN_QUEUE: `{test-run-${randomUUID().slice(0, 8)}}:queue`,
       RECONCILE_INTERVAL_SECONDS: '0',
       LOG_LEVEL: 'silent',
       DATABASE_POOL_SIZE: '4',
@@ -89,6 +90,8 @@ export async function startTestApi(
         `${queue}:consumers`,
         `${queue}:reconciler:lock`,
       );
+      const runs = config.runQueue;
+      await redis.del(runs, `${runs}:dead`, `${runs}:attempts`, `${runs}:consumers`);
       await redis.quit();
     },
   };
@@ -196,6 +199,14 @@ export class Student {
     return this.json(`/api/assignments/${assignmentId}/submissions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  }
+
+  run(assignmentId: string, body: unknown) {
+    return this.json(apiRoutes.runs(assignmentId), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
   }

@@ -35,12 +35,15 @@ export async function createGrader(
       await app.get(GradingService).giveUp(message.data as GradeSubmissionJob, reason);
     },
   });
-  const app = await NestFactory.createMicroservice(GraderModule.register(config, overrides), {
-    strategy: server,
-    // Every line names the consumer, so a fleet's logs can be told apart.
-    logger: overrides.logger ?? JsonLogger.create(config.logLevel, { consumer: consumerId }),
-    bufferLogs: false,
-  });
+  const app = await NestFactory.createMicroservice(
+    GraderModule.register(config, overrides, consumerId),
+    {
+      strategy: server,
+      // Every line names the consumer, so a fleet's logs can be told apart.
+      logger: overrides.logger ?? JsonLogger.create(config.logLevel, { consumer: consumerId }),
+      bufferLogs: false,
+    },
+  );
   return { app, server };
 }
 

@@ -27,11 +27,15 @@ import { REDIS_PUBLISHER } from './grading/submission-events.publisher';
 import { DATABASE_RETRY, RETRY_POLICY, type RetryPolicy } from './grading/transient-retry';
 import { GraderMetrics } from './ops/grader.metrics';
 import { HealthService } from './ops/health.service';
-import { SANDBOX, type SandboxRunner } from './sandbox/sandbox.port';
+import { RUN_LANE_CONSUMER, RunLaneServer } from './runs/run-lane.server';
+import { RunService } from './runs/run.service';
+import { RUN_SANDBOX, SANDBOX, type SandboxRunner } from './sandbox/sandbox.port';
 
 /** Replacements for tests: a scripted sandbox, a store that fails on cue, a faster retry policy. */
 export interface GraderOverrides {
   sandbox?: SandboxRunner;
+  /** The sandboxes of the Run lane; defaults to `sandbox` when that is given. */
+  runSandbox?: SandboxRunner;
   submissions?: (real: SubmissionStore) => SubmissionStore;
   assignments?: (real: AssignmentSource) => AssignmentSource;
   retryPolicy?: RetryPolicy;
@@ -45,6 +49,7 @@ class GraderResources implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(GRADER_CONFIG) private readonly config: GraderConfig,
     @Inject(SANDBOX) private readonly sandbox: SandboxRunner,
+    @Inject(RUN_SANDBOX) private readonly runSandbox: SandboxRunner | null,
     @Inject(REDIS_PUBLISHER) private readonly redis: RedisClient,
     private readonly dataSource: DataSource,
     private readonly metrics: GraderMetrics,
@@ -54,6 +59,7 @@ class GraderResources implements OnModuleInit, OnApplicationShutdown {
     // Before any sandbox starts: a Redis that may evict queued jobs ends the process here.
     await enforceEvictionPolicy(this.redis, this.config.gradingQueue, new Logger('Redis'));
     await this.sandbox.start?.();
+    if (this.runSandbox !== this.sandbox) await this.runSandbox?.start?.();
     this.metrics.setSlots(this.sandbox.stats?.().slots ?? this.config.slots);
     const stats = this.sandbox.stats?.bind(this.sandbox);
     if (stats) this.metrics.watchSandbox(stats);
@@ -62,6 +68,7 @@ class GraderResources implements OnModuleInit, OnApplicationShutdown {
   // The queue server has already drained or handed back its jobs when this runs.
   async onApplicationShutdown(): Promise<void> {
     await this.sandbox.close?.();
+    if (this.runSandbox !== this.sandbox) await this.runSandbox?.close?.();
     await this.redis.quit().catch(() => this.redis.disconnect());
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
@@ -69,7 +76,12 @@ class GraderResources implements OnModuleInit, OnApplicationShutdown {
 
 @Module({})
 export class GraderModule {
-  static register(config: GraderConfig, overrides: GraderOverrides = {}): DynamicModule {
+  /** `consumerId` names this process on both queues (graded jobs and runs). */
+  static register(
+    config: GraderConfig,
+    overrides: GraderOverrides = {},
+    consumerId = config.graderId,
+  ): DynamicModule {
     return {
       module: GraderModule,
       controllers: [GradingHandler],
@@ -129,6 +141,28 @@ export class GraderModule {
               logger: new Logger(SandboxPool.name),
             }),
         },
+        {
+          provide: RUN_SANDBOX,
+          useFactory: (graded: SandboxRunner): SandboxRunner | null =>
+            config.runSlots === 0
+              ? null
+              : (overrides.runSandbox ??
+                (overrides.sandbox
+                  ? graded
+                  : new SandboxPool({
+                      slots: config.runSlots,
+                      bwrapPath: config.sandboxBwrap,
+                      pythonPath: config.sandboxPython,
+                      logger: new Logger('RunSandboxPool'),
+                      // Pinned, a Run would share its CPU with the grading slot pinned there and
+                      // wait behind a busy one; unpinned it takes whichever CPU is free first.
+                      pinCpus: false,
+                    }))),
+          inject: [SANDBOX],
+        },
+        { provide: RUN_LANE_CONSUMER, useValue: consumerId },
+        RunService,
+        RunLaneServer,
         { provide: RETRY_POLICY, useValue: overrides.retryPolicy ?? DATABASE_RETRY },
         GraderMetrics,
         GradingService,

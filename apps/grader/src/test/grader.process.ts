@@ -23,6 +23,7 @@ export async function startGraderProcess(
       DATABASE_URL: databaseUrl(),
       REDIS_URL: redisUrl(),
       GRADER_SLOTS: '1',
+      RUN_SLOTS: '0',
       OPS_PORT: '0',
       LOG_LEVEL: 'info',
       ...env,

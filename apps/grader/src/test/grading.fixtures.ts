@@ -53,12 +53,20 @@ export function uniqueQueue(label: string): string {
   return `grading:test:${label}:${randomUUID().slice(0, 8)}`;
 }
 
+/** The Run lane that goes with a test file's queue. */
+export function runQueueOf(queue: string): string {
+  return `${queue}:runs`;
+}
+
 export function testConfig(queue: string, overrides: Partial<GraderConfig> = {}): GraderConfig {
   return {
     ...loadGraderConfig({
       DATABASE_URL: databaseUrl(),
       REDIS_URL: redisUrl(),
       GRADING_QUEUE: queue,
+      // Only the specs of the Run lane start one (on a queue of their own, in the same slot).
+      RUN_QUEUE: runQueueOf(queue),
+      RUN_SLOTS: '0',
       GRADER_SLOTS: '2',
       GRADER_ID: `test-${randomUUID().slice(0, 8)}`,
       OPS_PORT: '0',

@@ -3,8 +3,10 @@ import type {
   AssignmentDetail,
   AssignmentSummary,
   MeResponse,
+  RunView,
   SubmissionHistoryItem,
   SubmissionView,
+  SubmissionWithCode,
 } from '@koodi/contracts';
 import { ApiError, NETWORK_ERROR_CODE, parseRetryAfter } from './api-error.ts';
 
@@ -21,7 +23,9 @@ export interface ApiClient {
   assignments(): Promise<AssignmentSummary[]>;
   assignment(idOrSlug: string): Promise<AssignmentDetail>;
   submit(assignmentId: string, code: string): Promise<SubmitResult>;
-  submission(id: string): Promise<SubmissionView>;
+  /** Runs the code against the visible samples: an answer, never a submission. */
+  run(assignmentId: string, code: string, stdin: string): Promise<RunView>;
+  submission(id: string): Promise<SubmissionWithCode>;
   history(assignmentId: string): Promise<SubmissionHistoryItem[]>;
 }
 
@@ -64,7 +68,15 @@ export function createApiClient(
       });
       return { view: body, deduplicated: status === 200 };
     },
-    submission: async (id) => (await request<SubmissionView>(apiRoutes.submission(id))).body,
+    run: async (assignmentId, code, stdin) =>
+      (
+        await request<RunView>(apiRoutes.runs(assignmentId), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(stdin === '' ? { code } : { code, stdin }),
+        })
+      ).body,
+    submission: async (id) => (await request<SubmissionWithCode>(apiRoutes.submission(id))).body,
     history: async (assignmentId) =>
       (await request<SubmissionHistoryItem[]>(apiRoutes.submissions(assignmentId))).body,
   };

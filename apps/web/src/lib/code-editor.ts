@@ -16,6 +16,8 @@ export interface CodeEditorOptions {
   describedBy?: string;
   onChange(code: string): void;
   onSubmit(): void;
+  /** Ctrl/Cmd+' : run against the samples. */
+  onRun?(): void;
 }
 
 export interface CodeEditor {
@@ -124,6 +126,14 @@ export function createCodeEditor(options: CodeEditorOptions): CodeEditor {
               preventDefault: true,
               run: () => {
                 options.onSubmit();
+                return true;
+              },
+            },
+            {
+              key: "Mod-'",
+              preventDefault: true,
+              run: () => {
+                options.onRun?.();
                 return true;
               },
             },

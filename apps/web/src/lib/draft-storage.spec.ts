@@ -25,6 +25,22 @@ describe(createDraftStore.name, () => {
     assert.equal(sut.load('other'), null);
   });
 
+  it('keeps the code an earlier submission replaced aside, apart from the draft', () => {
+    const backend = memoryBackend();
+    const sut = createDraftStore(backend);
+
+    sut.save('hello', 'my draft', 'starter');
+    sut.keepAside('hello', 'my draft');
+    sut.save('hello', 'the earlier submission', 'starter');
+
+    assert.equal(sut.loadAside('hello'), 'my draft');
+    assert.equal(sut.load('hello'), 'the earlier submission');
+    assert.equal(sut.loadAside('sum'), null);
+    sut.clearAside('hello');
+    assert.equal(sut.loadAside('hello'), null);
+    assert.equal(sut.load('hello'), 'the earlier submission');
+  });
+
   it('forgets a draft that is back to the starter code', () => {
     const backend = memoryBackend();
     const sut = createDraftStore(backend);

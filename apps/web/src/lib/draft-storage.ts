@@ -6,12 +6,25 @@ export interface DraftStore {
   /** Keeps the draft; a draft equal to the starter code is forgotten instead. */
   save(slug: string, code: string, starterCode: string): void;
   clear(slug: string): void;
+  /**
+   * Keeps `code` aside before an earlier submission replaces it in the editor, so the student
+   * can go back to it; one per assignment, the latest wins.
+   */
+  keepAside(slug: string, code: string): void;
+  loadAside(slug: string): string | null;
+  clearAside(slug: string): void;
 }
 
 const PREFIX = 'koodi:draft:';
 
+const ASIDE_PREFIX = 'koodi:draft-aside:';
+
 export function draftKey(slug: string): string {
   return `${PREFIX}${slug}`;
+}
+
+export function asideKey(slug: string): string {
+  return `${ASIDE_PREFIX}${slug}`;
 }
 
 /** Drafts in localStorage, one per assignment. Storage may be missing or full: the editor keeps working. */
@@ -24,21 +37,30 @@ export function createDraftStore(backend: DraftBackend | null): DraftStore {
       return fallback;
     }
   };
+  const read = (key: string) =>
+    attempt((b) => {
+      const raw = b.getItem(key);
+      if (raw === null) return null;
+      const parsed: unknown = JSON.parse(raw);
+      const code = (parsed as { code?: unknown } | null)?.code;
+      return typeof code === 'string' ? code : null;
+    }, null);
   return {
-    load: (slug) =>
-      attempt((b) => {
-        const raw = b.getItem(draftKey(slug));
-        if (raw === null) return null;
-        const parsed: unknown = JSON.parse(raw);
-        const code = (parsed as { code?: unknown } | null)?.code;
-        return typeof code === 'string' ? code : null;
-      }, null),
+    load: (slug) => read(draftKey(slug)),
     save: (slug, code, starterCode) =>
       attempt((b) => {
         if (code === starterCode) b.removeItem(draftKey(slug));
         else b.setItem(draftKey(slug), JSON.stringify({ code, savedAt: new Date().toISOString() }));
       }, undefined),
     clear: (slug) => attempt((b) => b.removeItem(draftKey(slug)), undefined),
+    keepAside: (slug, code) =>
+      attempt(
+        (b) =>
+          b.setItem(asideKey(slug), JSON.stringify({ code, savedAt: new Date().toISOString() })),
+        undefined,
+      ),
+    loadAside: (slug) => read(asideKey(slug)),
+    clearAside: (slug) => attempt((b) => b.removeItem(asideKey(slug)), undefined),
   };
 }
 

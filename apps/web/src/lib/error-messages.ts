@@ -44,6 +44,40 @@ export function describeSubmitError(error: unknown): ProblemText {
   }
 }
 
+/** Explains a failed Run. */
+export function describeRunError(error: unknown): ProblemText {
+  if (!(error instanceof ApiError)) return { message: unexpected() };
+  if (error.isNetwork)
+    return { message: 'Could not reach Koodi — check your connection, then run again.' };
+  switch (error.status) {
+    case 429: {
+      const wait = error.retryAfterSeconds ?? 10;
+      return { message: runRateLimitText(wait), retryAfterSeconds: wait };
+    }
+    case 503: {
+      const wait = error.retryAfterSeconds ?? 5;
+      return {
+        message: `Your code could not be run just now. Try again in ${seconds(wait)}; submitting still works.`,
+        retryAfterSeconds: wait,
+      };
+    }
+    case 413:
+      return { message: 'Your code or its input is too large to run (64 KB at most each).' };
+    case 400:
+      return { message: `The run was not accepted: ${error.message}` };
+    case 404:
+      return { message: 'This assignment no longer exists. Go back to the assignment list.' };
+    default:
+      return {
+        message: error.status >= 500 ? serverTrouble() : `The run failed: ${error.message}`,
+      };
+  }
+}
+
+export function runRateLimitText(remainingSeconds: number): string {
+  return `You are running your code very often. You can run it again in ${seconds(remainingSeconds)}.`;
+}
+
 /** Explains a failure to load a page's data. */
 export function describeLoadError(error: unknown, what: string): string {
   if (!(error instanceof ApiError)) return unexpected();

@@ -87,7 +87,7 @@ function harness(over: Partial<SubmissionSessionDeps['api']> = {}) {
       submission: async (id) => {
         const found = submissions.get(id);
         if (!found) throw new ApiError({ status: 404, code: 'not_found', message: 'gone' });
-        return found;
+        return { ...found, code: `code of ${id}` };
       },
       history: async () => {
         calls.history += 1;
@@ -265,6 +265,11 @@ describe(SubmissionSession.name, () => {
     );
     assert.equal(sut.current?.id, 'new');
     assert.equal(sut.currentIsEarlier, true);
+    assert.equal(
+      sut.current && 'code' in sut.current ? sut.current.code : null,
+      'code of new',
+      'with the code it was made of',
+    );
     assert.equal(sut.announcement, '', 'an earlier result is not announced');
     assert.equal(sut.busy, false);
   });

@@ -1,5 +1,10 @@
 import { IN_FLIGHT_STATUSES, isFinalStatus } from '@koodi/contracts';
-import type { SubmissionHistoryItem, SubmissionStatus, SubmissionView } from '@koodi/contracts';
+import type {
+  SubmissionHistoryItem,
+  SubmissionStatus,
+  SubmissionView,
+  SubmissionWithCode,
+} from '@koodi/contracts';
 import type { ApiClient } from './api-client.ts';
 import { describeLoadError, describeSubmitError, rateLimitText } from './error-messages.ts';
 import { watchSubmission } from './submission-watcher.ts';
@@ -31,8 +36,8 @@ interface Problem {
  * decides for itself whether a submission is still pending.
  */
 export class SubmissionSession {
-  /** The submission shown as the result, if any. */
-  current = $state<SubmissionView | null>(null);
+  /** The submission shown as the result, if any; with its code when loaded on its own (an earlier one). */
+  current = $state<SubmissionView | SubmissionWithCode | null>(null);
   /** True when `current` comes from the history (an earlier visit), not from the last submit. */
   currentIsEarlier = $state(false);
   /** The student's submissions to this assignment, newest first. */

@@ -1,6 +1,9 @@
 /** Largest accepted source, in bytes of UTF-8 (a constant of its own so the web app can check it without zod). */
 export const MAX_CODE_BYTES = 64 * 1024;
 
+/** Largest stdin a Run may give the program, in bytes of UTF-8 (it must fit one pipe buffer). */
+export const MAX_STDIN_BYTES = 64 * 1024;
+
 /** Resource limits for one grading run; an assignment may override any of them. */
 export interface AssignmentLimits {
   /** CPU seconds for the whole test run. */

@@ -6,6 +6,7 @@ export const apiRoutes = {
   assignment: (idOrSlug: string) => `/api/assignments/${encodeURIComponent(idOrSlug)}`,
   submissions: (assignmentId: string) =>
     `/api/assignments/${encodeURIComponent(assignmentId)}/submissions`,
+  runs: (assignmentId: string) => `/api/assignments/${encodeURIComponent(assignmentId)}/runs`,
   submission: (id: string) => `/api/submissions/${encodeURIComponent(id)}`,
   submissionEvents: (id: string) => `/api/submissions/${encodeURIComponent(id)}/events`,
 } as const;

@@ -166,6 +166,21 @@ describe(SandboxPool.name, () => {
     assert.match(result.feedback.summary, /more than 1 s of CPU time/);
   });
 
+  it('gives the code the stdin of the job, then EOF', async () => {
+    const code =
+      'name = input()\nprint("hi", name)\ntry:\n    input()\nexcept EOFError:\n    print("eof")\n';
+    const result = await sut.run({ ...job(code, ''), stdin: 'Ada\n' });
+
+    assert.equal(result.feedback.output, 'hi Ada\neof\n');
+  });
+
+  it('rejects a stdin larger than one pipe buffer', async () => {
+    await assert.rejects(
+      sut.run({ ...job(GOOD), stdin: 'x'.repeat(64 * 1024 + 1) }),
+      /stdin must be a string of at most 65536 bytes/,
+    );
+  });
+
   it('rejects a module name that is not an identifier', async () => {
     await assert.rejects(sut.run({ ...job(GOOD), moduleName: 'greet; rm -rf /' }), TypeError);
   });

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAX_LIMITS, parseProgramTests, type AssignmentLimits } from '@koodi/contracts';
+import {
+  MAX_LIMITS,
+  MAX_STDIN_BYTES,
+  parseProgramTests,
+  type AssignmentLimits,
+} from '@koodi/contracts';
 import { bwrapArgs } from './bwrap-command';
 import { SandboxCrashError } from './sandbox-crash.error';
 import { SandboxSlot } from './sandbox.slot';
@@ -207,7 +212,7 @@ export class SandboxPool {
     const tests = program
       ? JSON.stringify({ cases: program.cases.map(({ name, stdin }) => ({ name, stdin })) })
       : job.testCode;
-    const { payload, codeBytes } = encodePayload(job.code, job.moduleName, tests);
+    const { payload, codeBytes } = encodePayload(job.code, job.moduleName, tests, job.stdin);
     const outputBytes = Math.round(limits.outputKb * 1024);
     const header: JobHeader = {
       ...(program ? { kind: 'program' as const } : {}),
@@ -288,6 +293,13 @@ function effectiveLimits(limits: AssignmentLimits): AssignmentLimits {
 function validateJob(job: SandboxJob): void {
   if (typeof job.code !== 'string' || typeof job.testCode !== 'string')
     throw new TypeError('code and testCode must be strings');
+  // The child writes stdin into one pipe before the code starts: more would block it.
+  if (
+    job.stdin !== undefined &&
+    (typeof job.stdin !== 'string' || Buffer.byteLength(job.stdin, 'utf8') > MAX_STDIN_BYTES)
+  ) {
+    throw new TypeError(`stdin must be a string of at most ${MAX_STDIN_BYTES} bytes`);
+  }
   if (job.kind !== undefined && job.kind !== 'function' && job.kind !== 'program')
     throw new TypeError(`kind ${JSON.stringify(job.kind)} is not function or program`);
   if (job.kind === 'program') parseProgramTests(job.testCode);

@@ -12,6 +12,8 @@ export interface SandboxJob {
   moduleName: string;
   testCode: string;
   limits: AssignmentLimits;
+  /** What the code reads on stdin (at most MAX_STDIN_BYTES); absent: an empty stdin. */
+  stdin?: string;
 }
 
 export interface SandboxResult {

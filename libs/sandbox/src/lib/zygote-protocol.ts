@@ -5,8 +5,8 @@ export interface JobHeader {
   kind?: 'function' | 'program';
   payloadBytes: number;
   /**
-   * The payload's first part, JSON `{ code, moduleName }`; the rest is the tests as UTF-8, or for
-   * a program JSON `{ cases: [{ name, stdin }] }`.
+   * The payload's first part, JSON `{ code, moduleName, stdin? }`; the rest is the tests as UTF-8,
+   * or for a program JSON `{ cases: [{ name, stdin }] }`.
    */
   codeBytes: number;
   limits: {
@@ -51,8 +51,12 @@ export function encodePayload(
   code: string,
   moduleName: string,
   testCode: string,
+  stdin?: string,
 ): { payload: Buffer; codeBytes: number } {
-  const head = Buffer.from(JSON.stringify({ code, moduleName }), 'utf8');
+  const head = Buffer.from(
+    JSON.stringify(stdin === undefined ? { code, moduleName } : { code, moduleName, stdin }),
+    'utf8',
+  );
   return { payload: Buffer.concat([head, Buffer.from(testCode, 'utf8')]), codeBytes: head.length };
 }
 

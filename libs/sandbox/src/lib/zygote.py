@@ -9,10 +9,10 @@
 #
 # Control protocol (fd 0 in, fd 1 out, fd 2 diagnostics):
 #   in:  u32 big-endian header length, header JSON (kind, limits, payloadBytes, codeBytes), then
-#        the payload, which the forked child consumes: codeBytes of JSON (code, moduleName), then
-#        for kind 'function' (the default) the tests as UTF-8, read only once the student process
-#        has been forked (see child side), for kind 'program' JSON {cases: [{name, stdin}]} (see
-#        program side: expected outputs never enter the sandbox).
+#        the payload, which the forked child consumes: codeBytes of JSON (code, moduleName, and the
+#        job's stdin when it has one), then for kind 'function' (the default) the tests as UTF-8,
+#        read only once the student process has been forked (see child side), for kind 'program'
+#        JSON {cases: [{name, stdin}]} (see program side: expected outputs never enter the sandbox).
 #   out: frames of 1 kind byte + u32 big-endian length + data:
 #        Y ready, O output bytes, R result event bytes (JSON lines), D job end JSON (with
 #        zygoteChanged, the names of what differed, when the self-check failed).
@@ -1539,6 +1539,11 @@ def child_main(header, stdin_r, out_w, res_w):
         # student process exists (Runner.run).
         job = json.loads(read_exact(CTL_IN, header['codeBytes']))
         tests_bytes = header['payloadBytes'] - header['codeBytes']
+        if 'stdin' in job:
+            # A Run's stdin (at most 64 KiB, one pipe buffer): written whole, then EOF.
+            stdin_r, stdin_w = os.pipe()
+            write_all(stdin_w, job.pop('stdin').encode('utf-8', 'surrogatepass'))
+            os.close(stdin_w)
         # Fixed fds: 0 control stream (the tests are still to be read), 1/2 output, 3 results,
         # 4 the job's stdin, then the two channel pipes (5/6 runner -> student, 7/8 back).
         os.dup2(stdin_r, 20)

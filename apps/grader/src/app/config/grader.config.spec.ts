@@ -29,6 +29,8 @@ describe('loadGraderConfig', () => {
     const sut = loadGraderConfig(required);
 
     assert.equal(sut.gradingQueue, '{grading}:queue');
+    assert.equal(sut.runQueue, '{run}:queue');
+    assert.equal(sut.runSlots, 1);
     assert.equal(sut.slots, availableParallelism());
     assert.match(sut.graderId, new RegExp(`-${process.pid}$`));
     assert.equal(sut.opsHost, '127.0.0.1');
@@ -44,6 +46,8 @@ describe('loadGraderConfig', () => {
     const sut = loadGraderConfig({
       ...required,
       GRADING_QUEUE: 'grading:test',
+      RUN_QUEUE: 'run:test',
+      RUN_SLOTS: '0',
       GRADER_SLOTS: '2',
       GRADER_ID: 'grader-a',
       OPS_HOST: '0.0.0.0',
@@ -61,6 +65,8 @@ describe('loadGraderConfig', () => {
         databaseUrl: undefined,
         redisUrl: undefined,
         gradingQueue: 'grading:test',
+        runQueue: 'run:test',
+        runSlots: 0,
         slots: 2,
         graderId: 'grader-a',
         opsHost: '0.0.0.0',
@@ -110,6 +116,17 @@ describe('loadGraderConfig', () => {
       );
     }
     assert.equal(error.problems.length, named.length);
+  });
+
+  it('refuses a Run lane on the grading queue itself, or a bad number of Run slots', () => {
+    assert.throws(
+      () => loadGraderConfig({ ...required, GRADING_QUEUE: 'q', RUN_QUEUE: 'q' }),
+      /RUN_QUEUE must differ from GRADING_QUEUE/,
+    );
+    assert.throws(
+      () => loadGraderConfig({ ...required, RUN_SLOTS: 'lots' }),
+      /RUN_SLOTS must be an integer from 0 to 64/,
+    );
   });
 
   it('never repeats a database password in its message', () => {

@@ -8,6 +8,9 @@ import { type Env, EnvReader, readServerConfig, type ServerConfig } from '@koodi
  */
 export interface GraderConfig extends ServerConfig {
   slots: number;
+  runQueue: string;
+  /** Sandboxes of their own for Runs; 0: this grader takes none. */
+  runSlots: number;
   graderId: string;
   heartbeatTtlMs: number;
   sandboxBwrap: string;
@@ -31,6 +34,7 @@ export function loadGraderConfig(env: Env = process.env): GraderConfig {
   const config: GraderConfig = {
     ...server,
     slots: read.integer('GRADER_SLOTS', 1, 256, availableParallelism()),
+    runSlots: read.integer('RUN_SLOTS', 0, 64),
     graderId,
     heartbeatTtlMs: read.integer('HEARTBEAT_TTL_MS', 300, 600_000),
     sandboxBwrap: read.absolutePath('SANDBOX_BWRAP'),

@@ -8,6 +8,8 @@ export interface SandboxJob {
   moduleName: string;
   testCode: string;
   limits: AssignmentLimits;
+  /** A Run's stdin; absent for graded jobs (their stdin is empty). */
+  stdin?: string;
 }
 
 export interface SandboxOutcome {
@@ -45,3 +47,6 @@ export interface SandboxStats {
 }
 
 export const SANDBOX = Symbol('SANDBOX');
+
+/** The sandboxes kept for Runs, so that graded jobs never hold one up. */
+export const RUN_SANDBOX = Symbol('RUN_SANDBOX');

@@ -70,6 +70,27 @@ export interface SubmissionView {
   detail: string;
 }
 
+/** One submission with the code it was made of: `GET /api/submissions/:id` only. */
+export interface SubmissionWithCode extends SubmissionView {
+  code: string;
+}
+
+/**
+ * The answer to a Run: the student's code against the visible samples, in the same sandbox as
+ * grading, but no submission, no points and no history. `passed` when every sample passed (or,
+ * with no samples, when the code ran without an error).
+ */
+export interface RunView {
+  status: 'passed' | 'failed';
+  verdict: Verdict;
+  summary: string;
+  tests: TestResult[];
+  output: string;
+  outputTruncated: boolean;
+  location: CodeLocation | null;
+  durationMs: number;
+}
+
 export interface SubmissionHistoryItem {
   id: string;
   status: SubmissionStatus;

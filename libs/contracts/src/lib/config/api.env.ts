@@ -38,6 +38,19 @@ export const API_ENV = {
     secret: false,
     default: '10',
   },
+  RUN_QUEUE: COMMON_ENV.RUN_QUEUE,
+  RATE_LIMIT_RUNS_PER_MINUTE: {
+    description:
+      'Runs (visible samples, no submission) per student per minute, across replicas (`0` = off)',
+    secret: false,
+    default: '30',
+  },
+  RUN_TIMEOUT_GRACE_MS: {
+    description:
+      "how long past the assignment's wall-clock limit a Run waits for a grader's answer before a 503",
+    secret: false,
+    default: '3000',
+  },
   RATE_LIMIT_IP_PER_MINUTE: {
     description: 'coarse flood guard per address and replica; a classroom behind one NAT fits',
     secret: false,

@@ -1,4 +1,4 @@
-import { GRADING_QUEUE } from '../queue';
+import { GRADING_QUEUE, RUN_QUEUE } from '../queue';
 import type { EnvCatalogue } from './env-variable';
 
 /** Variables the API and the grader read with the same meaning and default. */
@@ -27,6 +27,12 @@ export const COMMON_ENV = {
     description: 'Redis list of grading jobs; on a cluster it needs a `{hash tag}`',
     secret: false,
     default: GRADING_QUEUE,
+  },
+  RUN_QUEUE: {
+    description:
+      'Redis list of Run requests (the lane of its own that graded jobs never delay); on a cluster it needs a `{hash tag}`',
+    secret: false,
+    default: RUN_QUEUE,
   },
   OPS_HOST: {
     description:

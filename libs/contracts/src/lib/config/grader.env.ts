@@ -13,6 +13,13 @@ export const GRADER_ENV = {
     secret: false,
     defaultText: 'number of cores',
   },
+  RUN_QUEUE: COMMON_ENV.RUN_QUEUE,
+  RUN_SLOTS: {
+    description:
+      'sandboxes per grader kept for Runs, so graded jobs never delay one (`0` = this grader takes no Runs)',
+    secret: false,
+    default: '1',
+  },
   GRADER_ID: {
     description: "names the grader's queue consumer (a random suffix is added per process)",
     secret: false,

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { API_ENV, GRADER_ENV, GRADING_QUEUE } from '@koodi/contracts';
+import { API_ENV, GRADER_ENV, GRADING_QUEUE, RUN_QUEUE } from '@koodi/contracts';
 import { ConfigError } from './config.error';
 import { EnvReader } from './env.reader';
 import { readServerConfig } from './server.config';
@@ -29,12 +29,22 @@ describe(readServerConfig.name, () => {
       databaseUrl: valid.DATABASE_URL,
       redisUrl: valid.REDIS_URL,
       gradingQueue: GRADING_QUEUE,
+      runQueue: RUN_QUEUE,
       opsHost: '127.0.0.1',
       opsPort: 9200,
       logLevel: 'info',
       shutdownGraceSeconds: 10,
     });
     assert.equal(readServerConfig(new EnvReader(API_ENV, valid)).opsPort, 9100);
+  });
+
+  it('wants the Run lane on a list of its own, without spaces', () => {
+    assert.deepEqual(problemsOf({ ...valid, RUN_QUEUE: GRADING_QUEUE }), [
+      'RUN_QUEUE must differ from GRADING_QUEUE',
+    ]);
+    assert.deepEqual(problemsOf({ ...valid, RUN_QUEUE: 'run queue' }), [
+      'RUN_QUEUE must not contain spaces',
+    ]);
   });
 
   it('takes one shutdown variable, in seconds, from 0 to 600', () => {

@@ -16,6 +16,8 @@ export interface ServerConfig {
    */
   redisUrl: string;
   gradingQueue: string;
+  /** The Run lane: its own list, so graded submissions never wait in front of a Run. */
+  runQueue: string;
   opsHost: string;
   opsPort: number;
   logLevel: LogLevel;
@@ -28,6 +30,11 @@ export function readServerConfig(env: EnvReader<ServerEnv>): ServerConfig {
   if (/\s/.test(gradingQueue)) env.problem('GRADING_QUEUE must not contain spaces');
   const clusterProblem = clusterQueueProblem(redisUrl, gradingQueue);
   if (clusterProblem) env.problem(`GRADING_QUEUE: ${clusterProblem}`);
+  const runQueue = env.text('RUN_QUEUE');
+  if (/\s/.test(runQueue)) env.problem('RUN_QUEUE must not contain spaces');
+  if (runQueue === gradingQueue) env.problem('RUN_QUEUE must differ from GRADING_QUEUE');
+  const runClusterProblem = clusterQueueProblem(redisUrl, runQueue);
+  if (runClusterProblem) env.problem(`RUN_QUEUE: ${runClusterProblem}`);
   return {
     databaseUrl: env.url(
       'DATABASE_URL',
@@ -36,6 +43,7 @@ export function readServerConfig(env: EnvReader<ServerEnv>): ServerConfig {
     ),
     redisUrl,
     gradingQueue,
+    runQueue,
     opsHost: env.text('OPS_HOST'),
     opsPort: env.integer('OPS_PORT', 0, 65_535),
     logLevel: env.logLevel('LOG_LEVEL'),
