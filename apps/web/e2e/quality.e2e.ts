@@ -49,8 +49,11 @@ test.describe('quality', () => {
     await page.keyboard.press('Enter');
     await expect(page.locator('main')).toBeFocused();
 
+    // Out of the editor, the first stop is Run, then Submit.
     await student.editor.click();
     await page.keyboard.press('Escape');
+    await page.keyboard.press('Tab');
+    await expect(page.getByTestId('run')).toBeFocused();
     await page.keyboard.press('Tab');
     await expect(student.submitButton).toBeFocused();
   });
