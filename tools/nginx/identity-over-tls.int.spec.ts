@@ -6,32 +6,16 @@
 // 127.0.0.1. Everything listens on 127.0.0.1 and stops when the test ends.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, readFile } from 'node:fs/promises';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { purgeAssignmentCache } from '@koodi/contracts';
-import { Redis } from 'ioredis';
 import pg from 'pg';
-import { scratchDatabase, type ScratchDatabase } from '../migrate/scratch-database.ts';
-import { freePort, startLogged, stopProcess, waitFor } from '../stack/processes.ts';
-import { findProgram } from '../stack/system.ts';
-import {
-  certificateFromSecretsTool,
-  renderLocalProdNginxConfig,
-  repoRoot,
-} from './nginx-config.ts';
-
-const serverUrl = process.env.DATABASE_URL;
-const redisUrl = process.env.REDIS_URL;
-if (!serverUrl || !redisUrl) throw new Error('DATABASE_URL and REDIS_URL must be set');
+import { startProductionStack, type ProductionStack } from './production-stack.ts';
+import { repoRoot } from './nginx-config.ts';
 
 const HOST = 'koodi.test';
-const API_MAIN = join(repoRoot, 'apps/api/dist/main.js');
 const WEB_ROOT = join(repoRoot, 'apps/web/dist');
 // A logical database no stack uses, so its assignment cache holds only this test's course.
 const REDIS_DATABASE = 9;
@@ -43,100 +27,27 @@ interface Me {
 }
 
 describe('identity over http:// and https:// in production, in Chromium (case 28)', () => {
-  let work = '';
-  let scratch: ScratchDatabase;
-  let redis: Redis;
-  let queue = '';
+  let stack: ProductionStack;
   let assignmentId = '';
   let httpPort = 0;
   let httpsPort = 0;
   let apiLog = '';
   let browser: Browser | undefined;
-  const children: ChildProcess[] = [];
 
   before(async () => {
-    for (const built of [API_MAIN, WEB_ROOT]) {
-      if (!existsSync(built))
-        throw new Error(`${built} is missing: build first (npx nx run-many -t build)`);
-    }
-    work = await mkdtemp(join(tmpdir(), 'koodi-identity-tls-'));
-    // Run as root, NGINX workers drop to `nobody`: they must reach their temporary folders and the
-    // site, which they cannot inside a checkout only its owner may enter. A copy they can reach.
-    await chmod(work, 0o755);
-    const webRoot = join(work, 'web');
-    await cp(WEB_ROOT, webRoot, { recursive: true });
-
-    scratch = await scratchDatabase(serverUrl, 'koodi_identity_tls');
-    const db = new pg.Client({ connectionString: scratch.url });
-    await db.connect();
-    const { rows } = await db.query<{ id: string }>(
-      `INSERT INTO assignments (slug, position, title, handout_md, starter_code, module_name, test_code, version)
-       VALUES ('tls-hello', 1, 'Hello', 'Write hello().', 'def hello():\n    pass\n', 'solution', 'import unittest\n', 'v1')
-       RETURNING id`,
-    );
-    await db.end();
-    assignmentId = rows[0].id;
-
-    const url = new URL(redisUrl);
-    url.pathname = `/${REDIS_DATABASE}`;
-    redis = new Redis(url.toString());
-    await purgeAssignmentCache(redis);
-    queue = `grading:identity-tls:${randomUUID().slice(0, 8)}`;
-
-    const apiPort = await freePort();
-    apiLog = join(work, 'api.log');
-    const api = startLogged(process.execPath, [API_MAIN], apiLog, {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        COOKIE_SECRET: randomBytes(24).toString('hex'),
-        DATABASE_URL: scratch.url,
-        REDIS_URL: url.toString(),
-        GRADING_QUEUE: queue,
-        API_HOST: '127.0.0.1',
-        API_PORT: String(apiPort),
-        OPS_PORT: String(await freePort()),
-        // Only NGINX, which connects from 127.0.0.1, may say the student came over HTTPS.
-        TRUST_PROXY: '127.0.0.1',
-        RECONCILE_INTERVAL_SECONDS: '0',
-        LOG_LEVEL: 'info',
-      },
-    });
-    children.push(api);
-    await waitFor('API', () => ok(`http://127.0.0.1:${apiPort}/api/health`), 60_000, api);
-
-    const { cert, key } = await certificateFromSecretsTool(join(work, 'secrets'), [HOST]);
-    httpPort = await freePort();
-    httpsPort = await freePort();
-    const config = await renderLocalProdNginxConfig({
-      dir: join(work, 'nginx'),
-      listenPort: httpPort,
-      apiAddresses: [`127.0.0.1:${apiPort}`],
-      webRoot,
-      tls: { port: httpsPort, cert, key },
+    if (!existsSync(WEB_ROOT))
+      throw new Error(`${WEB_ROOT} is missing: build first (npx nx run-many -t build)`);
+    stack = await startProductionStack({
+      name: 'identity-tls',
+      redisDatabase: REDIS_DATABASE,
+      // A copy of the built site that NGINX's workers (`nobody`) can reach.
+      prepareWebRoot: (webRoot) => cp(WEB_ROOT, webRoot, { recursive: true }),
+      certificateHosts: [HOST],
       // 127.0.0.2 plays a load balancer in front that ends TLS; the browser comes from 127.0.0.1.
       balancers: `${BALANCER} 1;\n`,
+      apiLogLevel: 'info',
     });
-    await chmod(join(work, 'nginx'), 0o755);
-    const nginxBin = findProgram('nginx');
-    if (!nginxBin) throw new Error('nginx is not installed (Debian: apt-get install nginx)');
-    const nginx = startLogged(
-      nginxBin,
-      [
-        '-p',
-        join(work, 'nginx'),
-        '-e',
-        join(work, 'nginx', 'error.log'),
-        '-c',
-        config,
-        '-g',
-        'daemon off;',
-      ],
-      join(work, 'nginx.log'),
-    );
-    children.push(nginx);
-    await waitFor('NGINX', () => ok(`http://127.0.0.1:${httpPort}/`), 15_000, nginx);
+    ({ assignmentId, httpPort, httpsPort, apiLog } = stack);
 
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -154,20 +65,7 @@ describe('identity over http:// and https:// in production, in Chromium (case 28
 
   after(async () => {
     await browser?.close().catch(() => undefined);
-    for (const child of children.reverse()) await stopProcess(child.pid, 10_000);
-    if (redis) {
-      await redis.del(
-        queue,
-        `${queue}:dead`,
-        `${queue}:attempts`,
-        `${queue}:consumers`,
-        `${queue}:reconciler:lock`,
-      );
-      await purgeAssignmentCache(redis).catch(() => undefined);
-      redis.disconnect();
-    }
-    await scratch?.drop();
-    if (work) await rm(work, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   /** What the page's own origin says about the student, as the web app asks it. */
@@ -179,7 +77,7 @@ describe('identity over http:// and https:// in production, in Chromium (case 28
 
   /** The grader's part, done in the database: the student's submission passed. */
   async function passFor(userId: string): Promise<void> {
-    const db = new pg.Client({ connectionString: scratch.url });
+    const db = new pg.Client({ connectionString: stack.databaseUrl });
     await db.connect();
     try {
       await db.query(
@@ -299,14 +197,4 @@ function getFrom(
     request.on('error', reject);
     request.end();
   });
-}
-
-async function ok(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-    await response.arrayBuffer();
-    return response.ok;
-  } catch {
-    return false;
-  }
 }

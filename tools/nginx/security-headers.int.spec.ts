@@ -4,31 +4,14 @@
 // Covers docs/SECURITY.md case 28 (headers) for every kind of answer.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { purgeAssignmentCache } from '@koodi/contracts';
-import { Redis } from 'ioredis';
-import pg from 'pg';
-import { scratchDatabase, type ScratchDatabase } from '../migrate/scratch-database.ts';
-import { freePort, startLogged, stopProcess, waitFor } from '../stack/processes.ts';
-import { findProgram } from '../stack/system.ts';
-import {
-  certificateFromSecretsTool,
-  renderLocalProdNginxConfig,
-  repoRoot,
-} from './nginx-config.ts';
+import { startProductionStack, type ProductionStack } from './production-stack.ts';
+import { repoRoot } from './nginx-config.ts';
 
-const serverUrl = process.env.DATABASE_URL;
-const redisUrl = process.env.REDIS_URL;
-if (!serverUrl || !redisUrl) throw new Error('DATABASE_URL and REDIS_URL must be set');
-
-const API_MAIN = join(repoRoot, 'apps/api/dist/main.js');
 // A logical database no stack or other spec uses, so its assignment cache is this test's.
 const REDIS_DATABASE = 10;
 
@@ -124,108 +107,27 @@ function assertHeaders(
 }
 
 describe('security headers: one layer per answer, each header once (case 28)', () => {
-  let work = '';
-  let scratch: ScratchDatabase;
-  let redis: Redis;
-  let queue = '';
+  let stack: ProductionStack;
   let assignmentId = '';
   let apiPort = 0;
   let httpPort = 0;
   let httpsPort = 0;
-  const children: ChildProcess[] = [];
 
   before(async () => {
-    if (!existsSync(API_MAIN))
-      throw new Error(`${API_MAIN} is missing: build first (npx nx run-many -t build)`);
-    work = await mkdtemp(join(tmpdir(), 'koodi-security-headers-'));
-    // Run as root, NGINX workers drop to `nobody`: the site and temporary folders must be reachable.
-    await chmod(work, 0o755);
-    const webRoot = join(work, 'web');
-    await mkdir(join(webRoot, '_astro'), { recursive: true });
-    await writeFile(join(webRoot, 'index.html'), '<!doctype html><title>home</title>\n');
-    await writeFile(join(webRoot, '404.html'), '<!doctype html><title>not found</title>\n');
-    await writeFile(join(webRoot, '_astro', 'island.0123abcd.js'), 'export {};\n');
-
-    scratch = await scratchDatabase(serverUrl, 'koodi_security_headers');
-    const db = new pg.Client({ connectionString: scratch.url });
-    await db.connect();
-    const { rows } = await db.query<{ id: string }>(
-      `INSERT INTO assignments (slug, position, title, handout_md, starter_code, module_name, test_code, version)
-       VALUES ('headers-hello', 1, 'Hello', 'Write hello().', 'def hello():\n    pass\n', 'solution', 'import unittest\n', 'v1')
-       RETURNING id`,
-    );
-    await db.end();
-    assignmentId = rows[0].id;
-
-    const url = new URL(redisUrl);
-    url.pathname = `/${REDIS_DATABASE}`;
-    redis = new Redis(url.toString());
-    await purgeAssignmentCache(redis);
-    queue = `grading:security-headers:${randomUUID().slice(0, 8)}`;
-
-    apiPort = await freePort();
-    const api = startLogged(process.execPath, [API_MAIN], join(work, 'api.log'), {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        COOKIE_SECRET: randomBytes(24).toString('hex'),
-        DATABASE_URL: scratch.url,
-        REDIS_URL: url.toString(),
-        GRADING_QUEUE: queue,
-        API_HOST: '127.0.0.1',
-        API_PORT: String(apiPort),
-        OPS_PORT: String(await freePort()),
-        // NGINX, from 127.0.0.1, says whether the student came over HTTPS.
-        TRUST_PROXY: '127.0.0.1',
-        RECONCILE_INTERVAL_SECONDS: '0',
-        LOG_LEVEL: 'warn',
+    stack = await startProductionStack({
+      name: 'security-headers',
+      redisDatabase: REDIS_DATABASE,
+      prepareWebRoot: async (webRoot) => {
+        await mkdir(join(webRoot, '_astro'), { recursive: true });
+        await writeFile(join(webRoot, 'index.html'), '<!doctype html><title>home</title>\n');
+        await writeFile(join(webRoot, '404.html'), '<!doctype html><title>not found</title>\n');
+        await writeFile(join(webRoot, '_astro', 'island.0123abcd.js'), 'export {};\n');
       },
     });
-    children.push(api);
-    await waitFor('API', () => ok(`http://127.0.0.1:${apiPort}/api/health`), 60_000, api);
-
-    const { cert, key } = await certificateFromSecretsTool(join(work, 'secrets'));
-    httpPort = await freePort();
-    httpsPort = await freePort();
-    const config = await renderLocalProdNginxConfig({
-      dir: join(work, 'nginx'),
-      listenPort: httpPort,
-      apiAddresses: [`127.0.0.1:${apiPort}`],
-      webRoot,
-      tls: { port: httpsPort, cert, key },
-    });
-    await chmod(join(work, 'nginx'), 0o755);
-    const nginxBin = findProgram('nginx');
-    if (!nginxBin) throw new Error('nginx is not installed (Debian: apt-get install nginx)');
-    const nginx = startLogged(
-      nginxBin,
-      [
-        '-p',
-        join(work, 'nginx'),
-        '-e',
-        join(work, 'nginx', 'error.log'),
-        '-c',
-        config,
-        '-g',
-        'daemon off;',
-      ],
-      join(work, 'nginx.log'),
-    );
-    children.push(nginx);
-    await waitFor('NGINX', () => ok(`http://127.0.0.1:${httpPort}/`), 15_000, nginx);
+    ({ assignmentId, apiPort, httpPort, httpsPort } = stack);
   });
 
-  after(async () => {
-    for (const child of children.reverse()) await stopProcess(child.pid, 10_000);
-    if (redis) {
-      await redis.del(queue, `${queue}:dead`, `${queue}:attempts`, `${queue}:consumers`);
-      await purgeAssignmentCache(redis).catch(() => undefined);
-      redis.disconnect();
-    }
-    await scratch?.drop();
-    if (work) await rm(work, { recursive: true, force: true });
-  });
+  after(() => stack?.stop());
 
   const origins = () =>
     [
@@ -339,13 +241,3 @@ describe('security headers in the local stack’s NGINX config', () => {
     assert.ok(dev.includes('proxy_hide_header Strict-Transport-Security;'));
   });
 });
-
-async function ok(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-    await response.arrayBuffer();
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
