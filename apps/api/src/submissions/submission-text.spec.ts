@@ -1,7 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SubmissionView } from '@koodi/contracts';
-import { describeSubmission, historyLabel, RETRY_DETAIL } from './submission-text';
+import {
+  describeSubmission,
+  describeTiming,
+  historyLabel,
+  RETRY_DETAIL,
+  REUSED_TIMING,
+} from './submission-text';
 
 type View = Pick<SubmissionView, 'status' | 'verdict' | 'summary' | 'queuePosition' | 'location'>;
 const view = (over: Partial<View>): View => ({
@@ -66,6 +72,30 @@ describe(describeSubmission.name, () => {
       sut(view({ status: 'error', verdict: 'internal_error', summary: '  ' })).detail,
       RETRY_DETAIL,
     );
+  });
+});
+
+describe(describeTiming.name, () => {
+  const sut = describeTiming;
+
+  it('gives the grading time of a verdict the grader made', () => {
+    assert.equal(sut({ status: 'passed', gradingMs: 21, reused: false }), 'Graded in 21 ms.');
+    assert.equal(sut({ status: 'failed', gradingMs: 0, reused: false }), 'Graded in under 1 ms.');
+  });
+
+  it('says a reused verdict is the result of the same code graded before, not a time', () => {
+    for (const status of ['passed', 'failed'] as const) {
+      const text = sut({ status, gradingMs: 0, reused: true });
+      assert.equal(text, REUSED_TIMING);
+      assert.match(text!, /same code|exact code was graded before/);
+      assert.doesNotMatch(text!, /ms/);
+    }
+  });
+
+  it('says nothing while pending or without a time', () => {
+    for (const status of ['queued', 'grading'] as const)
+      assert.equal(sut({ status, gradingMs: null, reused: true }), null);
+    assert.equal(sut({ status: 'error', gradingMs: null, reused: false }), null);
   });
 });
 

@@ -99,6 +99,26 @@ function failedDetail(
   }
 }
 
+/** Said instead of a grading time when the verdict is an earlier one's, given again. */
+export const REUSED_TIMING =
+  'This exact code was graded before, so its result is given again without running it twice.';
+
+/**
+ * How the verdict came about, under the result: how long grading took, or that identical code
+ * was graded before (a reused verdict's time, 0 ms, would tell the student nothing). Null while
+ * the submission is pending or for a row with no time.
+ */
+export function describeTiming(view: {
+  status: SubmissionStatus;
+  gradingMs: number | null;
+  reused: boolean;
+}): string | null {
+  if (view.status === 'queued' || view.status === 'grading') return null;
+  if (view.reused && view.status !== 'error') return REUSED_TIMING;
+  if (view.gradingMs === null) return null;
+  return `Graded in ${view.gradingMs < 1 ? 'under 1' : Math.round(view.gradingMs)} ms.`;
+}
+
 /** A short label for the list of earlier submissions. */
 export function historyLabel(status: SubmissionStatus, verdict: Verdict | null): string {
   if (status === 'passed') return 'Passed';

@@ -1,6 +1,6 @@
 import type { SubmissionHistoryItem, SubmissionView } from '@koodi/contracts';
 import type { SubmissionEntity, SubmissionHistoryRow } from '@koodi/db';
-import { describeSubmission, historyLabel } from './submission-text';
+import { describeSubmission, describeTiming, historyLabel } from './submission-text';
 
 const iso = (date: Date | string | null | undefined): string | null =>
   date ? new Date(date).toISOString() : null;
@@ -30,6 +30,12 @@ export function toSubmissionView(
     gradedAt: iso(row.gradedAt),
     gradingMs: row.gradingMs,
     ...describeSubmission(described),
+    // A final row that names a source took that source's verdict: reused, not graded.
+    timing: describeTiming({
+      status: row.status,
+      gradingMs: row.gradingMs,
+      reused: row.duplicateOf !== null,
+    }),
   };
 }
 

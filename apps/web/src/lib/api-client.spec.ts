@@ -49,6 +49,7 @@ const queued: SubmissionView = {
   gradingMs: null,
   title: 'Waiting to be graded',
   detail: 'Your submission is number 2 in the queue.',
+  timing: null,
 };
 
 describe(createApiClient.name, () => {

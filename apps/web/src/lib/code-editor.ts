@@ -146,6 +146,9 @@ export function createCodeEditor(options: CodeEditorOptions): CodeEditor {
         python(),
         syntaxHighlighting(highlightStyle),
         editorTheme,
+        // A long line wraps at the editor's edge instead of widening it: on a phone the page would
+        // scroll sideways and the end of the line be out of sight.
+        EditorView.lineWrapping,
         errorLineField,
         EditorView.contentAttributes.of({
           'aria-labelledby': options.labelledBy,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { SubmissionHistoryItem, SubmissionStatus, SubmissionView } from '@koodi/contracts';
 import type { SubmitResult } from './api-client.ts';
 import { ApiError } from './api-error.ts';
-import { isPending, SubmissionSession } from './submission-session.svelte.ts';
+import { isPending, READY_NOTICE_MS, SubmissionSession } from './submission-session.svelte.ts';
 import type { SubmissionSessionDeps } from './submission-session.svelte.ts';
 import { SUBMISSION_STATUS_SSE_EVENT as STATUS_EVENT } from '@koodi/contracts';
 import type { EventStream } from './submission-watcher.ts';
@@ -33,6 +33,7 @@ const view = (status: SubmissionStatus, over: Partial<SubmissionView> = {}): Sub
   gradingMs: null,
   title: TITLES[status],
   detail: '',
+  timing: null,
   ...over,
 });
 
@@ -226,6 +227,69 @@ describe(SubmissionSession.name, () => {
     assert.equal(sut.retrySeconds, 0);
     assert.equal(sut.canSubmit, true);
     assert.equal(sut.problemText, 'You can submit again now.');
+
+    h.advance(READY_NOTICE_MS - 1000);
+    sut.tick();
+    assert.equal(sut.problemText, 'You can submit again now.', 'said for a few seconds');
+    h.advance(1000);
+    sut.tick();
+    assert.equal(sut.problem, null, 'then the box goes');
+    assert.equal(sut.problemText, '');
+    assert.equal(sut.canSubmit, true);
+  });
+
+  it('uses the list already requested (by slug, with the assignment) instead of asking again', async () => {
+    const h = harness();
+    h.submissions.set('s-2', view('failed', { id: 's-2' }));
+    const sut = new SubmissionSession('a-1', h.deps);
+    await sut.loadHistory(true, Promise.resolve([item('s-2', '2026-01-01T00:02:00.000Z')]));
+    assert.equal(h.calls.history, 0);
+    assert.deepEqual(
+      sut.history.map((i) => i.id),
+      ['s-2'],
+    );
+    assert.equal(sut.current?.id, 's-2');
+
+    await sut.loadHistory(false, Promise.reject(new Error('offline')));
+    assert.deepEqual(
+      sut.history.map((i) => i.id),
+      ['s-2'],
+      'a failed list leaves the page as it was',
+    );
+  });
+
+  it('lists the submission just made while it is queued, with its live status', async () => {
+    const h = harness();
+    h.setHistory([item('s-0', '2026-01-01T00:00:00.000Z')]);
+    const sut = new SubmissionSession('a-1', h.deps);
+    await sut.loadHistory(false);
+    assert.deepEqual(
+      sut.historyShown.map((i) => i.id),
+      ['s-0'],
+    );
+
+    await sut.submit('print(1)');
+    assert.deepEqual(
+      sut.historyShown.map((i) => [i.id, i.status, i.label]),
+      [
+        ['s-1', 'queued', 'Waiting to be graded'],
+        ['s-0', 'failed', 'failed'],
+      ],
+    );
+    h.streams[0].emit(view('grading'));
+    assert.equal(sut.historyShown[0]?.label, 'Grading…');
+
+    h.setHistory([item('s-1', '2026-01-01T00:01:00.000Z', 'passed'), ...sut.history]);
+    h.streams[0].emit(view('passed'));
+    await flush();
+    assert.deepEqual(
+      sut.historyShown.map((i) => [i.id, i.status]),
+      [
+        ['s-1', 'passed'],
+        ['s-0', 'failed'],
+      ],
+      'the reloaded list once it is final',
+    );
   });
 
   it('follows the submission already in flight when the API names it', async () => {

@@ -23,6 +23,9 @@ export interface SubmissionSessionDeps {
   onSettled?(view: SubmissionView): Promise<unknown> | void;
 }
 
+/** How long "You can submit again now." stays once a rate limit has passed. */
+export const READY_NOTICE_MS = 5000;
+
 interface Problem {
   message: string;
   /** The API said to wait: the text counts down to `retryAt`. */
@@ -67,6 +70,25 @@ export class SubmissionSession {
           : 'You can submit again now.'
         : this.problem.message,
   );
+  /**
+   * The earlier submissions as the list shows them: the one just made is among them from the
+   * moment it is queued, with its live status, not only once the reloaded list includes it.
+   */
+  readonly historyShown = $derived.by((): SubmissionHistoryItem[] => {
+    const live = this.current;
+    if (!live || this.currentIsEarlier || !isPending(live.status)) return this.history;
+    const row: SubmissionHistoryItem = {
+      id: live.id,
+      status: live.status,
+      verdict: live.verdict,
+      summary: null,
+      createdAt: live.createdAt,
+      label: live.title,
+    };
+    return this.history.some((item) => item.id === live.id)
+      ? this.history.map((item) => (item.id === live.id ? row : item))
+      : [row, ...this.history];
+  });
   /** What a screen reader announces: the headline of the submission just made. */
   readonly announcement = $derived(
     this.current && !this.currentIsEarlier ? this.current.title : '',
@@ -83,10 +105,16 @@ export class SubmissionSession {
     this.now = deps.now();
   }
 
-  /** Loads the earlier submissions; with `restoreLatest`, shows the newest one when nothing is shown. */
-  async loadHistory(restoreLatest: boolean): Promise<void> {
+  /**
+   * Loads the earlier submissions; with `restoreLatest`, shows the newest one when nothing is
+   * shown. `requested` is the list already asked for (by slug, before the assignment's id was known).
+   */
+  async loadHistory(
+    restoreLatest: boolean,
+    requested?: Promise<SubmissionHistoryItem[]>,
+  ): Promise<void> {
     try {
-      const items = await this.deps.api.history(this.assignmentId);
+      const items = await (requested ?? this.deps.api.history(this.assignmentId));
       if (this.stopped) return;
       this.history = [...items].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
       const latest = this.history[0];
@@ -148,9 +176,16 @@ export class SubmissionSession {
     }
   }
 
-  /** Moves the rate-limit countdown on; the page calls it once a second. */
+  /**
+   * Moves the rate-limit countdown on; the page calls it once a second. Once the wait is over the
+   * box says so for a few seconds, then goes: a passed limit is no problem any more.
+   */
   tick(): void {
-    if (this.retryAt !== null) this.now = this.deps.now();
+    if (this.retryAt === null) return;
+    this.now = this.deps.now();
+    if (this.now < this.retryAt + READY_NOTICE_MS) return;
+    this.retryAt = null;
+    if (this.problem?.rateLimited) this.problem = null;
   }
 
   /** Checks at once, e.g. when the browser is back online. */

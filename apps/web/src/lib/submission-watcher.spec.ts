@@ -24,6 +24,7 @@ const view = (status: SubmissionStatus, id = 's-1'): SubmissionView => ({
   gradingMs: null,
   title: status,
   detail: '',
+  timing: null,
 });
 
 class FakeStream implements EventStream {

@@ -68,6 +68,11 @@ export interface SubmissionView {
   /** What the student reads about where the submission stands: a headline and one sentence. */
   title: string;
   detail: string;
+  /**
+   * Under a final result: how long grading took ("Graded in 21 ms."), or, for a verdict reused
+   * from identical code graded before, a sentence saying so. Null while pending.
+   */
+  timing: string | null;
 }
 
 /** One submission with the code it was made of: `GET /api/submissions/:id` only. */
