@@ -269,7 +269,7 @@ describe('security headers: one layer per answer, each header once (case 28)', (
     }
   });
 
-  it('through NGINX: the cached list (a HIT, no API request) carries the API values once', async () => {
+  it('through NGINX: the cached list (a HIT) carries the API values once', async () => {
     for (const [scheme, origin] of origins()) {
       let answer = await ask(`${origin}/api/assignments`);
       for (let attempt = 0; answer.values.get('x-cache-status')?.[0] !== 'HIT'; attempt++) {
