@@ -261,8 +261,111 @@ describe('NGINX of the local stack (infra/nginx/nginx.dev.conf)', () => {
       assert.equal(reply.headers['x-frame-options'], 'DENY');
       assert.equal(reply.headers['server'], 'nginx');
     }
-    const api = await ask({ path: '/api/assignments' });
+    const api = await ask({ path: '/api/me' });
     assert.equal(api.headers['cache-control'], undefined, 'the API decides its own caching');
+    const list = await ask({ path: '/api/assignments' });
+    assert.equal(list.headers['cache-control'], 'public, max-age=1, stale-while-revalidate=5');
+    assert.equal(api.headers['x-cache-status'], undefined, 'only the list is cached');
+  });
+
+  /** What reached the stand-ins' list route, summed over the live ones. */
+  async function listRequests(): Promise<{ full: number; notModified: number }> {
+    const total = { full: 0, notModified: 0 };
+    for (const replica of replicas) {
+      if (replica.child.exitCode !== null || replica.child.signalCode !== null) continue;
+      const response = await fetch(`http://127.0.0.1:${replica.port}/stand-in/list`);
+      const counts = (await response.json()) as { full: number; notModified: number };
+      total.full += counts.full;
+      total.notModified += counts.notModified;
+    }
+    return total;
+  }
+
+  async function changeList(): Promise<void> {
+    for (const replica of replicas)
+      await fetch(`http://127.0.0.1:${replica.port}/stand-in/list`, { method: 'POST' });
+  }
+
+  it('caches GET /api/assignments for everyone, cookie or not, and revalidates it with the ETag', async () => {
+    // Until NGINX holds a fresh copy (a previous test may have left an expired one).
+    let first = await ask({ path: '/api/assignments' });
+    for (let attempt = 0; first.headers['x-cache-status'] !== 'HIT' && attempt < 40; attempt++) {
+      await wait(25);
+      first = await ask({ path: '/api/assignments' });
+    }
+    assert.equal(first.status, 200);
+    assert.equal(first.headers['x-cache-status'], 'HIT');
+    const before = await listRequests();
+    const answers: Reply[] = [];
+    const asks: Record<string, string>[] = [
+      {},
+      { cookie: 'koodi_id=student-a.signature' },
+      { cookie: 'koodi_id=student-b.signature', 'accept-encoding': 'gzip' },
+      {},
+    ];
+    for (const headers of asks)
+      answers.push(await ask({ path: '/api/assignments?any=query', headers }));
+    for (const answer of answers) {
+      assert.equal(answer.status, 200);
+      assert.equal(answer.headers['x-cache-status'], 'HIT');
+      assert.equal(answer.headers['etag'], first.headers['etag']);
+      assert.equal(answer.headers['set-cookie'], undefined);
+      assert.equal(answer.headers['x-content-type-options'], 'nosniff', 'headers on a HIT');
+    }
+    assert.deepEqual(
+      answers.map((answer) =>
+        (answer.headers['content-encoding'] === 'gzip'
+          ? gunzipSync(answer.body)
+          : answer.body
+        ).toString(),
+      ),
+      answers.map(() => first.body.toString()),
+    );
+    assert.deepEqual(await listRequests(), before, 'no cache HIT reached an API replica');
+    // Other API paths are never cached: each one reaches a replica.
+    assert.equal(
+      (await ask({ path: '/api/assignments/hello' })).headers['x-cache-status'],
+      undefined,
+    );
+
+    // Past max-age (1 s here; NGINX counts whole seconds, so up to 2 s) NGINX asks again with
+    // If-None-Match, answering with its copy meanwhile; the 304 makes that copy fresh again.
+    const statuses: string[] = [];
+    let revalidated: Reply | undefined;
+    for (const startedAt = Date.now(); !revalidated && Date.now() - startedAt < 4000;) {
+      await wait(50);
+      const answer = await ask({ path: '/api/assignments' });
+      const status = String(answer.headers['x-cache-status']);
+      if (status === 'HIT' && statuses.some((seen) => seen !== 'HIT')) revalidated = answer;
+      statuses.push(status);
+    }
+    assert.ok(revalidated, `the cache was refreshed: ${statuses.join(' ')}`);
+    assert.equal(revalidated.body.toString(), first.body.toString());
+    const after = await listRequests();
+    assert.equal(after.full, before.full, 'revalidation sent no full answer');
+    assert.ok(after.notModified > before.notModified, 'NGINX revalidated with the ETag');
+  });
+
+  it('shows a changed list within its max-age, and keeps it for a client that has it (304)', async () => {
+    const old = await ask({ path: '/api/assignments' });
+    const oldTitle = (JSON.parse(old.body.toString()) as { title: string }[])[0].title;
+    const cached = await ask({
+      path: '/api/assignments',
+      headers: { 'if-none-match': String(old.headers['etag']) },
+    });
+    assert.equal(cached.status, 304, 'NGINX answers a client that has the current copy');
+    await changeList();
+    const changedAt = Date.now();
+    let title = oldTitle;
+    while (title === oldTitle && Date.now() - changedAt < 5000) {
+      await wait(50);
+      const answer = await ask({ path: '/api/assignments' });
+      title = (JSON.parse(answer.body.toString()) as { title: string }[])[0].title;
+    }
+    const took = Date.now() - changedAt;
+    assert.notEqual(title, oldTitle, 'the new list shows');
+    // max-age=1 (up to 2 s, counted in whole seconds) plus the revalidation itself.
+    assert.ok(took < 3000, `the new list took ${took} ms to show`);
   });
 
   it('answers an oversized body with 413 JSON and passes a large legal one through', async () => {
@@ -383,8 +486,9 @@ describe('NGINX of the local stack (infra/nginx/nginx.dev.conf)', () => {
     const getWorker = async () => {
       while (!stop) {
         try {
+          // Not the list: NGINX answers that from its cache without asking a replica.
           const reply = await ask({
-            path: '/api/assignments',
+            path: '/api/assignments/hello',
             headers: { 'x-stand-in-delay-ms': '5' },
             agent: getAgent,
           });
@@ -517,6 +621,13 @@ describe('NGINX production config (infra/nginx/nginx.prod.conf)', () => {
         'proxy_buffering off;',
         'gzip_static on;',
         'listen 8080',
+        // The course list cached the same way as in the local stack (tested above).
+        'location = /api/assignments {',
+        'proxy_cache assignment_list;',
+        'proxy_cache_key $uri;',
+        'proxy_cache_revalidate on;',
+        'proxy_cache_lock on;',
+        'proxy_cache_use_stale updating error timeout',
         // k6 in the web container's network namespace (CI) measures the API, not the guard.
         '127.0.0.1 1;',
       ]) {

@@ -171,6 +171,53 @@ describe('security headers: one layer per answer, each header once (case 28)', (
     }
   });
 
+  it('through NGINX: the cached list (a HIT) carries the API values once', async () => {
+    for (const [scheme, origin] of origins()) {
+      let answer = await ask(`${origin}/api/assignments`);
+      for (let attempt = 0; answer.values.get('x-cache-status')?.[0] !== 'HIT'; attempt++) {
+        assert.ok(attempt < 100, `${scheme}: NGINX never answered the list from its cache`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        answer = await ask(`${origin}/api/assignments`);
+      }
+      assert.equal(answer.status, 200);
+      assert.deepEqual(answer.setCookie, []);
+      assertHeaders(`${scheme} cached list`, answer, expected(API_CSP, scheme === 'https'));
+    }
+  });
+
+  it('through NGINX: a content change shows in the cached list within its max-age', async () => {
+    const origin = `http://127.0.0.1:${httpPort}`;
+    const titles = async () => {
+      const answer = await ask(`${origin}/api/assignments`);
+      return {
+        answer,
+        titles: (JSON.parse(answer.body) as { title: string }[]).map((item) => item.title),
+      };
+    };
+    const { answer: before } = await titles();
+    const maxAge = Number(/max-age=(\d+)/.exec(before.values.get('cache-control')?.[0] ?? '')?.[1]);
+    assert.ok(maxAge > 0 && maxAge <= 5, `a short max-age: ${maxAge}`);
+    // What content sync does: the database changes, then the API's cache is purged.
+    const db = new pg.Client({ connectionString: scratch.url });
+    await db.connect();
+    try {
+      await db.query(`UPDATE assignments SET title = 'Hello again' WHERE id = $1`, [assignmentId]);
+    } finally {
+      await db.end();
+    }
+    await purgeAssignmentCache(redis);
+    const changedAt = Date.now();
+    let seen = (await titles()).titles;
+    while (!seen.includes('Hello again') && Date.now() - changedAt < (maxAge + 3) * 1000) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      seen = (await titles()).titles;
+    }
+    const took = Date.now() - changedAt;
+    assert.deepEqual(seen, ['Hello again']);
+    // max-age (NGINX counts whole seconds: up to one more), plus one revalidation.
+    assert.ok(took <= (maxAge + 1) * 1000 + 1000, `the change took ${took} ms to show`);
+  });
+
   it('through NGINX and directly: a submission and its event stream carry the API values once', async () => {
     for (const [scheme, origin] of [
       ...origins(),

@@ -49,7 +49,10 @@ export interface ReadResults {
   failed: string[];
 }
 
-/** Reads the assignment list again and again while `going()` holds. */
+/**
+ * Reads the student's progress (GET /api/me) again and again while `going()` holds: a read that
+ * always reaches an API replica (the course list is answered from NGINX's cache).
+ */
 export async function readWhile(
   base: string,
   cookie: string,
@@ -58,7 +61,7 @@ export async function readWhile(
 ): Promise<void> {
   while (going()) {
     try {
-      const response = await fetch(base + apiRoutes.assignments(), {
+      const response = await fetch(base + apiRoutes.me(), {
         headers: { cookie },
         signal: AbortSignal.timeout(5_000),
       });

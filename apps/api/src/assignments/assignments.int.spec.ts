@@ -77,44 +77,65 @@ describe('assignments, /api/me and /api/health over HTTP', () => {
     const response = await fetch(api.url + apiRoutes.assignments());
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
-    assert.match(response.headers.get('cache-control') ?? '', /^public/);
+    assert.match(response.headers.get('cache-control') ?? '', /^public, max-age=\d+/);
     const etag = response.headers.get('etag');
     assert.ok(etag);
     const text = await response.text();
     assert.doesNotMatch(text, /HIDDEN TESTS/);
     const list = JSON.parse(text) as AssignmentSummary[];
     const mine = list.find((item) => item.id === assignment.id);
-    assert.deepEqual(Object.keys(mine!).sort(), ['id', 'position', 'slug', 'solved', 'title']);
+    assert.deepEqual(Object.keys(mine!).sort(), ['id', 'position', 'slug', 'title']);
     const positions = list.map((item) => item.position);
     assert.deepEqual(
       positions,
       [...positions].sort((a, b) => a - b),
     );
 
-    const revalidated = await fetch(api.url + apiRoutes.assignments(), {
-      headers: { 'if-none-match': etag },
+    for (const ifNoneMatch of [etag, `W/${etag}`, `"other", ${etag}`]) {
+      const revalidated = await fetch(api.url + apiRoutes.assignments(), {
+        headers: { 'if-none-match': ifNoneMatch },
+      });
+      assert.equal(revalidated.status, 304, ifNoneMatch);
+      assert.equal(revalidated.headers.get('etag'), etag);
+      assert.equal(await revalidated.text(), '');
+    }
+    const changed = await fetch(api.url + apiRoutes.assignments(), {
+      headers: { 'if-none-match': '"not-this-one"' },
     });
-    assert.equal(revalidated.status, 304);
+    assert.equal(changed.status, 200);
+    assert.equal(await changed.text(), text);
   });
 
-  it('marks solved assignments for a student, privately', async () => {
+  it('answers the list the same with and without a cookie, solved or not, and sets none', async () => {
     const assignment = await createAssignment(api);
+    await purgeAssignmentCache(api.redis);
     const student = new Student(api.url);
     const { body } = await student.submit(assignment.id, {
       code: 'def hello():\n    return "Hello"\n',
     });
-    const before = await student.json<AssignmentSummary[]>(apiRoutes.assignments());
-    assert.equal(before.body.find((item) => item.id === assignment.id)?.solved, false);
     await simulateVerdict(api, (body as { id: string }).id, 'passed');
-    // The grader's event drops this student's remembered solved list.
-    const list = await eventually(async () => {
-      const { body: items } = await student.json<AssignmentSummary[]>(apiRoutes.assignments());
-      return items.find((item) => item.id === assignment.id)?.solved ? items : undefined;
+    // The solved state is the student's own, and comes with /api/me ...
+    const me = await eventually(async () => {
+      const progress = await student.me();
+      return progress.solved.includes(assignment.id) ? progress : undefined;
     });
-    assert.ok(list);
-    const { response } = await student.json<AssignmentSummary[]>(apiRoutes.assignments());
-    assert.equal(response.headers.get('cache-control'), 'private, no-store');
-    assert.equal(response.headers.get('etag'), null);
+    assert.ok(me);
+    // ... never with the list, which is one answer for everyone (NGINX caches it).
+    const anonymous = await fetch(api.url + apiRoutes.assignments());
+    const withCookie = await student.request(apiRoutes.assignments());
+    const forged = await fetch(api.url + apiRoutes.assignments(), {
+      headers: { cookie: `koodi_id=${me.userId}.forgedsignature` },
+    });
+    const texts = [await anonymous.text(), await withCookie.text(), await forged.text()];
+    assert.ok(texts.every((text) => text === texts[0]));
+    assert.ok((JSON.parse(texts[0]) as AssignmentSummary[]).some((a) => a.id === assignment.id));
+    for (const response of [anonymous, withCookie, forged]) {
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('set-cookie'), null);
+      assert.equal(response.headers.get('vary'), null);
+      assert.match(response.headers.get('cache-control') ?? '', /^public/);
+      assert.equal(response.headers.get('etag'), anonymous.headers.get('etag'));
+    }
   });
 
   it('serves one assignment by slug or id, never its hidden tests', async () => {

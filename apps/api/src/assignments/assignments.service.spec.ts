@@ -5,7 +5,6 @@ import type { AssignmentEntity } from '@koodi/db';
 import { ApiError } from '../http/api-error';
 import type { AssignmentCache, CachedAnswer } from './assignment-cache.service';
 import { AssignmentsService } from './assignments.service';
-import type { SolvedCache } from './solved-cache.service';
 
 const row = (slug: string, position: number) =>
   ({
@@ -36,24 +35,22 @@ describe(AssignmentsService.name, () => {
     list: async () => rows,
     findByIdOrSlug: async (key: string) => rows.find((r) => r.slug === key || r.id === key) ?? null,
   };
-  const solved = {
-    get: async (userId: string) => new Set(userId === 'u1' ? [rows[1].id] : []),
-  } as unknown as SolvedCache;
-  const sut = new AssignmentsService(cache, repository as never, solved);
+  const sut = new AssignmentsService(cache, repository as never);
 
-  it('gives a caller without an identity the one shared list, and a student their own flags', async () => {
-    const shared = await sut.list(null);
-    assert.equal(shared.kind, 'shared');
-    assert.ok(shared.kind === 'shared' && shared.answer.data.every((item) => !item.solved));
-    const mine = await sut.list('u1');
-    assert.equal(mine.kind, 'personal');
+  it('lists the course in one shared answer carrying no student state', async () => {
+    const list = await sut.list();
     assert.deepEqual(
-      mine.kind === 'personal' && mine.items.map((item) => [item.slug, item.solved]),
+      list.data.map((item) => Object.keys(item).sort()),
       [
-        ['a', false],
-        ['b', true],
+        ['id', 'position', 'slug', 'title'],
+        ['id', 'position', 'slug', 'title'],
       ],
     );
+    assert.deepEqual(
+      list.data.map((item) => item.slug),
+      ['a', 'b'],
+    );
+    assert.deepEqual(await sut.course(), list.data);
   });
 
   it('finds by slug (in any case) or id, and answers 404 for anything else', async () => {

@@ -8,40 +8,27 @@ import {
 import { AssignmentRepository, type AssignmentEntity } from '@koodi/db';
 import { ApiError } from '../http/api-error';
 import { AssignmentCache, type CachedAnswer } from './assignment-cache.service';
-import { SolvedCache } from './solved-cache.service';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-
-/** The course list: the one shared (cacheable) answer, or a student's own copy with solved flags. */
-export type CourseList =
-  | { kind: 'shared'; answer: CachedAnswer<AssignmentSummary[]> }
-  | { kind: 'personal'; items: AssignmentSummary[] };
 
 @Injectable()
 export class AssignmentsService {
   constructor(
     private readonly cache: AssignmentCache,
     private readonly assignments: AssignmentRepository,
-    private readonly solvedCache: SolvedCache,
   ) {}
 
   /**
-   * The course in order. Anonymous callers get the shared, cacheable answer; a student with an
-   * identity gets it with their own solved flags, private and never stored.
+   * The course in order: one answer for everyone, with no student's state in it, so NGINX can
+   * cache it (the student's solved ids come with GET /api/me).
    */
-  async list(userId: string | null): Promise<CourseList> {
-    const answer = (await this.cache.get('list', () => this.loadList()))!;
-    if (!userId) return { kind: 'shared', answer };
-    const solved = await this.solvedCache.get(userId);
-    return {
-      kind: 'personal',
-      items: answer.data.map((item) => (solved.has(item.id) ? { ...item, solved: true } : item)),
-    };
+  async list(): Promise<CachedAnswer<AssignmentSummary[]>> {
+    return (await this.cache.get('list', () => this.loadList()))!;
   }
 
   /** Every assignment in course order (shared, cached). */
   async course(): Promise<AssignmentSummary[]> {
-    return (await this.cache.get('list', () => this.loadList()))!.data;
+    return (await this.list()).data;
   }
 
   /** The current version of an assignment (from the cache, shared by everyone), or a 404. */
@@ -61,7 +48,6 @@ export class AssignmentsService {
       slug: row.slug,
       position: row.position,
       title: row.title,
-      solved: false,
     }));
   }
 

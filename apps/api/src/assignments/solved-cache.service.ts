@@ -13,8 +13,9 @@ interface Entry {
 }
 
 /**
- * Which assignments a student has solved, kept briefly in memory so the course list with the
- * student's flags costs no query per request. A `passed` event for the student (every replica
+ * Which assignments a student has solved, kept briefly in memory. It served the course list with
+ * the student's flags; the list is public now (GET /api/me carries the solved ids) and nothing
+ * calls `get`: the submission path still drops entries, until both go. A `passed` event for the student (every replica
  * sees every event) or a pass learned another way (see `learn`) drops the entry; the TTL bounds the rest.
  */
 @Injectable()

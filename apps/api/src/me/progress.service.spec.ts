@@ -8,7 +8,6 @@ const course: AssignmentSummary[] = ['a', 'b', 'c'].map((id, index) => ({
   slug: id,
   position: index + 1,
   title: id,
-  solved: false,
 }));
 
 describe(progressOf.name, () => {

@@ -28,12 +28,15 @@ export interface AssignmentRef {
   title: string;
 }
 
+/**
+ * One entry of the course list, the same for everyone (NGINX caches it): which ones the student
+ * has solved comes from `MeResponse.solved`.
+ */
 export interface AssignmentSummary {
   id: string;
   slug: string;
   position: number;
   title: string;
-  solved: boolean;
 }
 
 export interface AssignmentDetail {
