@@ -9,6 +9,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
+import { purgeAssignmentCache } from '@koodi/contracts';
+import pg from 'pg';
 import { startProductionStack, type ProductionStack } from './production-stack.ts';
 import { repoRoot } from './nginx-config.ts';
 
@@ -198,14 +200,14 @@ describe('security headers: one layer per answer, each header once (case 28)', (
     const maxAge = Number(/max-age=(\d+)/.exec(before.values.get('cache-control')?.[0] ?? '')?.[1]);
     assert.ok(maxAge > 0 && maxAge <= 5, `a short max-age: ${maxAge}`);
     // What content sync does: the database changes, then the API's cache is purged.
-    const db = new pg.Client({ connectionString: scratch.url });
+    const db = new pg.Client({ connectionString: stack.databaseUrl });
     await db.connect();
     try {
       await db.query(`UPDATE assignments SET title = 'Hello again' WHERE id = $1`, [assignmentId]);
     } finally {
       await db.end();
     }
-    await purgeAssignmentCache(redis);
+    await purgeAssignmentCache(stack.redis);
     const changedAt = Date.now();
     let seen = (await titles()).titles;
     while (!seen.includes('Hello again') && Date.now() - changedAt < (maxAge + 3) * 1000) {

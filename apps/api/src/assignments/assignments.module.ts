@@ -3,13 +3,12 @@ import { EventsModule } from '../events/events.module';
 import { AssignmentCache } from './assignment-cache.service';
 import { AssignmentsController } from './assignments.controller';
 import { AssignmentsService } from './assignments.service';
-import { SolvedCache } from './solved-cache.service';
 
 /** The course: assignments (cached in two layers) and which of them each student has solved. */
 @Module({
   imports: [EventsModule],
   controllers: [AssignmentsController],
-  providers: [AssignmentCache, AssignmentsService, SolvedCache],
-  exports: [AssignmentsService, SolvedCache],
+  providers: [AssignmentCache, AssignmentsService],
+  exports: [AssignmentsService],
 })
 export class AssignmentsModule {}

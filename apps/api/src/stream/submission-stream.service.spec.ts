@@ -44,7 +44,6 @@ describe(SubmissionStreams.name, () => {
   let repository: FakeSubmissionRepository;
   let queue: FakeGradingQueue;
   let events: SubmissionEvents;
-  let learned: string[];
   let reads: { owned: number; byId: number };
   let sut: SubmissionStreams;
 
@@ -57,7 +56,6 @@ describe(SubmissionStreams.name, () => {
     repository.findById = (id) => (reads.byId++, findById(id));
     queue = new FakeGradingQueue();
     events = new SubmissionEvents({} as RedisSubscriber);
-    learned = [];
     const config = { sseHeartbeatSeconds: 60 } as ApiConfig;
     const submissions = new SubmissionsService(
       config,
@@ -66,12 +64,8 @@ describe(SubmissionStreams.name, () => {
       {} as never,
       queue,
       {} as never,
-      {} as never,
     );
-    const solved = {
-      learn: (userId: string, status: string) => learned.push(`${userId}:${status}`),
-    };
-    sut = new SubmissionStreams(config, submissions, repository as never, events, solved as never);
+    sut = new SubmissionStreams(config, submissions, repository as never, events);
   });
 
   const publish = (submissionId: string, status: SubmissionEvent['status']) =>
@@ -98,7 +92,6 @@ describe(SubmissionStreams.name, () => {
     assert.deepEqual(statusesOf(seen), ['queued', 'passed']);
     assert.equal(seen[0].retry, 2000, 'the first event tells EventSource when to reconnect');
     assert.equal((seen[0].data as SubmissionView).queuePosition, 1);
-    assert.deepEqual(learned, ['u1:passed'], 'a verdict read here reaches the solved flags');
     assert.equal(events.listenerCount, 0, 'the listener goes with the stream');
   });
 
@@ -152,11 +145,8 @@ describe(SubmissionStreams.name, () => {
       {} as never,
       queue,
       {} as never,
-      {} as never,
     );
-    const streams = new SubmissionStreams(config, submissions, repository as never, events, {
-      learn: () => 0,
-    } as never);
+    const streams = new SubmissionStreams(config, submissions, repository as never, events);
     const row = repository.add({ userId: 'u1' });
     const { seen, ended } = record(await streams.open('u1', row.id));
     await until(() => seen.filter((event) => event.comment === 'heartbeat').length >= 2);

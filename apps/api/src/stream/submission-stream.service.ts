@@ -30,7 +30,6 @@ import {
   takeWhile,
   tap,
 } from 'rxjs';
-import { SolvedCache } from '../assignments/solved-cache.service';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { SubmissionEvents } from '../events/submission-events.service';
 import { ApiError } from '../http/api-error';
@@ -61,7 +60,6 @@ export class SubmissionStreams implements BeforeApplicationShutdown {
     private readonly submissionsService: SubmissionsService,
     private readonly submissions: SubmissionRepository,
     private readonly events: SubmissionEvents,
-    private readonly solvedCache: SolvedCache,
   ) {}
 
   /** The owner's stream: 404 for anyone else's submission, 503 once shutdown has begun. */
@@ -122,8 +120,6 @@ export class SubmissionStreams implements BeforeApplicationShutdown {
         distinctUntilChanged((a: SubmissionView, b: SubmissionView) => isDeepStrictEqual(a, b)),
         tap((view) => {
           latest = view;
-          // A verdict read here may be one whose event was lost.
-          if (isFinalStatus(view.status)) this.solvedCache.learn(first.userId, view.status);
         }),
         takeWhile((view) => !isFinalStatus(view.status), true),
       );

@@ -15,7 +15,6 @@ import {
   SubmissionRepository,
 } from '@koodi/db';
 import { AssignmentsService } from '../assignments/assignments.service';
-import { SolvedCache } from '../assignments/solved-cache.service';
 import { API_CONFIG, type ApiConfig } from '../config/api.config';
 import { publishGraded } from '../events/publish-submission-events';
 import { ApiError } from '../http/api-error';
@@ -47,7 +46,6 @@ export class SubmissionsService {
     private readonly assignments: AssignmentsService,
     private readonly rateLimiter: RateLimiter,
     @Inject(GradingQueue) private readonly queue: GradingQueuePort,
-    private readonly solvedCache: SolvedCache,
     @Inject(REDIS) private readonly redis: RedisClient,
   ) {}
 
@@ -147,8 +145,7 @@ export class SubmissionsService {
 
   private async afterInsert(row: SubmissionEntity): Promise<SubmitResult> {
     if (isFinalStatus(row.status)) {
-      // A verdict reused at once: other replicas learn of it (solved flags) as from the grader.
-      this.solvedCache.invalidate(row.userId);
+      // A verdict reused at once: announced as the grader would, for open streams and pages.
       await publishGraded(this.redis, [
         { id: row.id, userId: row.userId, status: row.status },
       ]).catch(() => undefined);
@@ -174,7 +171,6 @@ export class SubmissionsService {
 
   /** An existing row as a submit's result: a retried request, or a join that found its verdict. */
   private async resultFor(row: SubmissionEntity): Promise<SubmitResult> {
-    this.solvedCache.learn(row.userId, row.status);
     return { kind: isFinalStatus(row.status) ? 'final' : 'pending', view: await this.view(row) };
   }
 
@@ -184,7 +180,6 @@ export class SubmissionsService {
    */
   async get(userId: string | null, id: string): Promise<SubmissionWithCode> {
     const row = await this.findOwned(userId, id);
-    this.solvedCache.learn(row.userId, row.status);
     return { ...(await this.view(row)), code: row.code };
   }
 
