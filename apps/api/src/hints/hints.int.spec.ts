@@ -169,6 +169,22 @@ describe('hints over HTTP', () => {
     assert.equal(((await anonymous.hints(assignment.slug)).body as HintsView).revealed.length, 1);
   });
 
+  it('starts afresh when the cookie names a user the database no longer has', async () => {
+    const student = new Student(api.url);
+    const { userId } = await student.me();
+    await student.revealHint(assignment.slug);
+    await api.dataSource.query('DELETE FROM users WHERE id = $1', [userId]);
+
+    const answer = await student.revealHint(assignment.slug);
+
+    assert.equal(answer.status, 200);
+    assert.deepEqual(
+      (answer.body as HintsView).revealed.map((h) => h.number),
+      [1],
+    );
+    assert.notEqual((await student.me()).userId, userId);
+  });
+
   it('refuses a bad hint number with 400', async () => {
     const student = new Student(api.url);
 

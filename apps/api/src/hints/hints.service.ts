@@ -5,6 +5,10 @@ import { AssignmentsService } from '../assignments/assignments.service';
 import { ApiError } from '../http/api-error';
 import type { Identity } from '../identity/identity';
 
+const isForeignKeyViolation = (error: unknown): boolean =>
+  ((error as { driverError?: { code?: string } }).driverError ?? (error as { code?: string }))
+    .code === '23503';
+
 /** The hint repository as the service sees it (the real one, or a fake in unit specs). */
 export const HINT_REPOSITORY = Symbol('HINT_REPOSITORY');
 
@@ -42,6 +46,22 @@ export class HintsService {
     const hints = await this.hints.hintsOf(id);
     if (hints.length === 0) throw new ApiError(409, 'no_hints', 'This assignment has no hints.');
     const userId = await identity.ensure();
+    try {
+      return await this.revealFor(userId, id, hints, number);
+    } catch (error) {
+      if (!isForeignKeyViolation(error)) throw error;
+      // The cookie names a user the database no longer has (e.g. a reset): start afresh, where
+      // the first hint is the next one.
+      return this.revealFor(await identity.renew(), id, hints, 1);
+    }
+  }
+
+  private async revealFor(
+    userId: string,
+    id: string,
+    hints: AssignmentHint[],
+    number: number | undefined,
+  ): Promise<HintsView> {
     const [revealed, failures] = await Promise.all([
       this.hints.revealedCount(userId, id),
       this.hints.failedSubmissions(userId, id),
