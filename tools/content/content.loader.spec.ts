@@ -297,6 +297,49 @@ describe(loadContent.name, () => {
     });
   });
 
+  describe('hints', () => {
+    it('reads them in order, a plain one open at once, one held back until failures', async () => {
+      await content.write('01-double', {
+        'assignment.md': frontMatter(
+          'title: Double it\nposition: 1\nmodule: double\nhints:\n  - Multiply.\n  - text: Use `* 2`.\n    afterFailures: 3',
+        ),
+      });
+
+      const { assignments, problems } = await sut(content.dir);
+
+      assert.deepEqual(problems, []);
+      assert.deepEqual(assignments[0].content.hints, [
+        { text: 'Multiply.', afterFailures: 0 },
+        { text: 'Use `* 2`.', afterFailures: 3 },
+      ]);
+    });
+
+    it('reports an empty hint, an unknown field and a negative hold-back', async () => {
+      await content.write('01-double', {
+        'assignment.md': frontMatter(
+          "title: Double it\nposition: 1\nmodule: double\nhints:\n  - ''\n  - text: Fine.\n    after: 2\n  - text: Fine.\n    afterFailures: -1",
+        ),
+      });
+
+      const { assignments, problems } = await sut(content.dir);
+
+      assert.equal(assignments.length, 0);
+      assert.ok(problems.length >= 1);
+      assert.ok(problems.every((p) => p.message.includes('hints')), JSON.stringify(problems));
+    });
+
+    it('changes the version when a hint changes', async () => {
+      const files = (hint: string) => ({
+        'assignment.md': frontMatter(`title: Double it\nposition: 1\nmodule: double\nhints:\n  - ${hint}`),
+      });
+      await content.write('01-double', files('Multiply.'));
+      const before = (await sut(content.dir)).assignments[0].content.version;
+      await content.write('01-double', files('Add it to itself.'));
+
+      assert.notEqual((await sut(content.dir)).assignments[0].content.version, before);
+    });
+  });
+
   describe('the content/ folder of this repository', () => {
     let loaded: Awaited<ReturnType<typeof loadContent>>;
     before(async () => {
@@ -333,6 +376,12 @@ describe(loadContent.name, () => {
       for (const a of programs) {
         assert.ok(parseProgramTests(a.content.testCode).cases.length >= 5, a.folder);
       }
+    });
+
+    it('has hints on at least six assignments, two or more each, one held back', () => {
+      const hinted = loaded.assignments.filter((a) => (a.content.hints?.length ?? 0) >= 2);
+      assert.ok(hinted.length >= 6, `only ${hinted.length} assignments with hints`);
+      assert.ok(hinted.some((a) => a.content.hints!.some((h) => h.afterFailures > 0)));
     });
 
     it('numbers the assignments 1, 2, 3, … without gaps', () => {

@@ -217,6 +217,15 @@ async function readFolder(
         ? JSON.stringify({ ...tests, cases: tests.cases.filter((c) => c.visible) })
         : files['samples.py'],
       limits,
+      ...(front.data.hints?.length
+        ? {
+            hints: front.data.hints.map((hint) =>
+              typeof hint === 'string'
+                ? { text: hint, afterFailures: 0 }
+                : { text: hint.text, afterFailures: hint.afterFailures ?? 0 },
+            ),
+          }
+        : {}),
       version: contentHash(files),
     },
   };

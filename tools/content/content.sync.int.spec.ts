@@ -84,6 +84,32 @@ describe(syncContent.name, () => {
     assert.deepEqual(cases(stored[1].sample_test_code), ['one line']);
   });
 
+  it('stores the hints of the front matter, in order, and none for a folder without', async () => {
+    await content.write('01-double', {
+      'assignment.md':
+        '---\ntitle: Double\nposition: 1\nmodule: double\nhints:\n  - Multiply.\n  - text: By two.\n    afterFailures: 2\n---\n\nReturn twice the number.\n',
+    });
+    await content.write('02-two');
+
+    assert.deepEqual((await sut()).problems, []);
+
+    const stored = (
+      await client.query<{ slug: string; hints: unknown }>(
+        'SELECT slug, hints FROM assignments ORDER BY position',
+      )
+    ).rows;
+    assert.deepEqual(stored, [
+      {
+        slug: 'double',
+        hints: [
+          { text: 'Multiply.', afterFailures: 0 },
+          { text: 'By two.', afterFailures: 2 },
+        ],
+      },
+      { slug: 'two', hints: [] },
+    ]);
+  });
+
   it('creates every assignment, then a second run finds all of them unchanged', async () => {
     await content.write('01-one');
     await content.write('02-two');

@@ -1,4 +1,10 @@
-import { ASSIGNMENT_KINDS, MAX_LIMITS, MAX_PROGRAM_CASES, OUTPUT_COMPARISONS } from '@koodi/contracts';
+import {
+  ASSIGNMENT_KINDS,
+  MAX_HINTS,
+  MAX_LIMITS,
+  MAX_PROGRAM_CASES,
+  OUTPUT_COMPARISONS,
+} from '@koodi/contracts';
 import { z } from 'zod';
 
 const PYTHON_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -9,6 +15,21 @@ const limitsSchema = z.strictObject({
   memoryMb: z.int().positive().max(MAX_LIMITS.memoryMb),
   outputKb: z.int().positive().max(MAX_LIMITS.outputKb),
 });
+
+const hintText = z.string().trim().min(1).max(2_000);
+
+/**
+ * Hints in the order they are revealed: a plain string, or `{ text, afterFailures }` to hold one
+ * back until the student has made that many failed submissions.
+ */
+export const hintsSchema = z
+  .array(
+    z.union([
+      hintText,
+      z.strictObject({ text: hintText, afterFailures: z.int().min(0).max(100).optional() }),
+    ]),
+  )
+  .max(MAX_HINTS);
 
 /** The YAML front matter of assignment.md. */
 export const frontMatterSchema = z.strictObject({
@@ -28,6 +49,8 @@ export const frontMatterSchema = z.strictObject({
     )
     .optional(),
   limits: limitsSchema.partial().optional(),
+  /** Shown one at a time on request, in this order (the content hash covers them with the file). */
+  hints: hintsSchema.optional(),
 });
 
 export type FrontMatter = z.infer<typeof frontMatterSchema>;

@@ -4,6 +4,7 @@ import { AssignmentsModule } from './assignments/assignments.module';
 import type { ApiConfig } from './config/api.config';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { HintsModule } from './hints/hints.module';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { HttpDrain } from './http/http-drain.service';
 import { IdentityModule } from './identity/identity.module';
@@ -28,6 +29,7 @@ export class AppModule {
         AssignmentsModule,
         SubmissionsModule,
         RunsModule,
+        HintsModule,
         StreamModule,
         MeModule,
         HealthModule,

@@ -3,6 +3,7 @@ export * from './lib/verdict';
 export * from './lib/feedback';
 export * from './lib/limits';
 export * from './lib/program-cases';
+export * from './lib/hints';
 export * from './lib/queue';
 export * from './lib/events';
 export * from './lib/ids';

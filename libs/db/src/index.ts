@@ -5,3 +5,4 @@ export * from './lib/entities/submission.entity';
 export * from './lib/repositories/user.repository';
 export * from './lib/repositories/assignment.repository';
 export * from './lib/repositories/submission.repository';
+export * from './lib/repositories/hint.repository';

@@ -33,7 +33,10 @@ describe(AssignmentsService.name, () => {
   } as unknown as AssignmentCache;
   const repository = {
     list: async () => rows,
-    findByIdOrSlug: async (key: string) => rows.find((r) => r.slug === key || r.id === key) ?? null,
+    findDetail: async (key: string) => {
+      const found = rows.find((r) => r.slug === key || r.id === key);
+      return found ? { ...found, hintCount: 2 } : null;
+    },
   };
   const sut = new AssignmentsService(cache, repository as never);
 

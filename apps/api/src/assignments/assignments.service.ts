@@ -52,12 +52,12 @@ export class AssignmentsService {
   }
 
   private async loadDetail(idOrSlug: string): Promise<AssignmentDetail | null> {
-    const row = await this.assignments.findByIdOrSlug(idOrSlug);
+    const row = await this.assignments.findDetail(idOrSlug);
     return row ? toDetail(row) : null;
   }
 }
 
-function toDetail(row: AssignmentEntity): AssignmentDetail {
+function toDetail(row: AssignmentEntity & { hintCount: number }): AssignmentDetail {
   return {
     id: row.id,
     slug: row.slug,
@@ -65,9 +65,11 @@ function toDetail(row: AssignmentEntity): AssignmentDetail {
     title: row.title,
     handout: row.handoutMd,
     starterCode: row.starterCode,
+    kind: row.kind ?? 'function',
     sampleTests: row.sampleTestCode,
     moduleName: row.moduleName,
     limits: resolveLimits(row.limits),
     version: row.version,
+    hintCount: row.hintCount,
   };
 }

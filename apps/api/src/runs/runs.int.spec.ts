@@ -59,6 +59,46 @@ describe('runs over HTTP', () => {
       assert.ok(job.deadline > Date.now() && job.deadline <= Date.now() + 1_300);
     });
 
+    it('sends a program’s kind and its sample cases, never the hidden ones', async () => {
+      const samples = JSON.stringify({
+        compare: 'exact',
+        cases: [{ name: 'sample', stdin: '1\n', stdout: '1\n', visible: true }],
+      });
+      const program = await createAssignment(api, {
+        kind: 'program',
+        moduleName: 'main',
+        testCode: JSON.stringify({
+          compare: 'exact',
+          cases: [{ name: 'HIDDEN CASE', stdin: '2\n', stdout: '2\n', visible: false }],
+        }),
+        sampleTestCode: samples,
+      });
+
+      const { status } = await new Student(api.url).run(program.slug, {
+        code: 'print(input())\n',
+        stdin: '7\n',
+      });
+      const detail = await new Student(api.url).json<{ kind: string }>(
+        `/api/assignments/${program.slug}`,
+      );
+
+      assert.equal(status, 200);
+      const job = lane.jobs.at(-1)!;
+      assert.equal(job.kind, 'program');
+      assert.equal(job.testCode, samples);
+      assert.equal(job.stdin, '7\n');
+      assert.equal(detail.body.kind, 'program');
+      assert.equal(
+        lane.jobs.find((j) => j.testCode.includes('HIDDEN')),
+        undefined,
+      );
+      assert.equal(
+        (await new Student(api.url).run(assignment.id, { code: 'x = 1\n' })).status,
+        200,
+      );
+      assert.equal(lane.jobs.at(-1)!.kind, 'function');
+    });
+
     it('writes no submission and leaves the history empty', async () => {
       const student = new Student(api.url);
       const before = await countSubmissions(api);

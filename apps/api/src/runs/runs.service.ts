@@ -45,6 +45,7 @@ export class RunsService {
 
     const timeoutMs = assignment.limits.wallSeconds * 1000 + this.config.runTimeoutGraceMs;
     const job: RunCodeJob = {
+      kind: assignment.kind,
       code: input.code,
       stdin: input.stdin,
       moduleName: assignment.moduleName,

@@ -211,6 +211,18 @@ export class Student {
     });
   }
 
+  hints(assignmentId: string) {
+    return this.json(apiRoutes.hints(assignmentId));
+  }
+
+  revealHint(assignmentId: string, body: unknown = {}) {
+    return this.json(apiRoutes.hints(assignmentId), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  }
+
   async me(): Promise<{ userId: string; points: number; solved: string[]; next: string | null }> {
     return (
       await this.json<{ userId: string; points: number; solved: string[]; next: string | null }>(

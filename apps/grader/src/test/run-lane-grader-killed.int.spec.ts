@@ -50,6 +50,7 @@ describe('the Run lane when a grader is SIGKILLed mid-run', () => {
     const sandbox = new SandboxFake();
 
     const job: RunCodeJob = {
+      kind: 'function',
       code: 'import time\ntime.sleep(10)\n',
       stdin: '',
       moduleName: 'greeting',

@@ -25,6 +25,7 @@ describe(RunLaneServer.name, () => {
   let client: RedisListClient;
 
   const job = (overrides: Partial<RunCodeJob> = {}): RunCodeJob => ({
+    kind: 'function',
     code: PASSING,
     stdin: '',
     moduleName: 'greeting',
@@ -77,6 +78,35 @@ describe(RunLaneServer.name, () => {
     assert.equal(result.feedback.tests.length, 0);
     const broken = await run(job({ code: 'print("one"\n', testCode: '' }));
     assert.equal(broken.verdict, 'syntax_error');
+  });
+
+  it('runs a program on its sample cases and on the student’s own stdin, that one not compared', async () => {
+    const samples = JSON.stringify({
+      compare: 'exact',
+      cases: [
+        { name: 'one line', stdin: '1 2\n', stdout: '3\n', visible: true },
+        { name: 'two lines', stdin: '1 1\n2 3\n', stdout: '2\n5\n', visible: true },
+      ],
+    });
+    const code =
+      'import sys\nfor line in sys.stdin:\n    print(sum(int(x) for x in line.split()))\n';
+    const program = (overrides: Partial<RunCodeJob>) =>
+      run(job({ kind: 'program', moduleName: 'main', testCode: samples, code, ...overrides }));
+
+    const solved = await program({ stdin: '10 20 30\n' });
+    const wrong = await program({ code: 'print(0)\n' });
+
+    assert.equal(solved.verdict, 'passed');
+    assert.deepEqual(
+      solved.feedback.tests.map((t) => [t.name, t.outcome]),
+      [
+        ['one line', 'passed'],
+        ['two lines', 'passed'],
+      ],
+    );
+    assert.equal(solved.feedback.output, '60\n');
+    assert.equal(wrong.verdict, 'tests_failed');
+    assert.match(wrong.feedback.tests[0]?.message ?? '', /Line 1 differs/);
   });
 
   it('runs while every grading slot is busy with a backlog of graded jobs', async () => {

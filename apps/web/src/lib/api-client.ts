@@ -2,6 +2,7 @@ import { apiRoutes } from '@koodi/contracts';
 import type {
   AssignmentDetail,
   AssignmentSummary,
+  HintsView,
   MeResponse,
   RunView,
   SubmissionHistoryItem,
@@ -25,6 +26,10 @@ export interface ApiClient {
   submit(assignmentId: string, code: string): Promise<SubmitResult>;
   /** Runs the code against the visible samples: an answer, never a submission. */
   run(assignmentId: string, code: string, stdin: string): Promise<RunView>;
+  /** The hints this student has revealed, and what stands before the next. */
+  hints(assignmentId: string): Promise<HintsView>;
+  /** Reveals hint `number` (the next one); asking again for a revealed one reveals no more. */
+  revealHint(assignmentId: string, number: number): Promise<HintsView>;
   submission(id: string): Promise<SubmissionWithCode>;
   history(assignmentId: string): Promise<SubmissionHistoryItem[]>;
 }
@@ -74,6 +79,15 @@ export function createApiClient(
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(stdin === '' ? { code } : { code, stdin }),
+        })
+      ).body,
+    hints: async (assignmentId) => (await request<HintsView>(apiRoutes.hints(assignmentId))).body,
+    revealHint: async (assignmentId, number) =>
+      (
+        await request<HintsView>(apiRoutes.hints(assignmentId), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ number }),
         })
       ).body,
     submission: async (id) => (await request<SubmissionWithCode>(apiRoutes.submission(id))).body,

@@ -13,6 +13,11 @@ export interface ProgramCase {
   stdout: string;
   /** Shown to the student as a sample. */
   visible: boolean;
+  /**
+   * A Run's own stdin: nothing to compare with; the case's test carries what the program printed
+   * as its message. Never in content (cases.yaml has no such field).
+   */
+  shownOnly?: boolean;
 }
 
 /**
@@ -53,7 +58,13 @@ export function parseProgramTests(text: string): ProgramTests {
     ) {
       throw new TypeError(`case ${i + 1} needs a name, stdin and stdout (strings)`);
     }
-    return { name: c.name, stdin: c.stdin, stdout: c.stdout, visible: c.visible === true };
+    return {
+      name: c.name,
+      stdin: c.stdin,
+      stdout: c.stdout,
+      visible: c.visible === true,
+      ...(c.shownOnly === true ? { shownOnly: true } : {}),
+    };
   });
   return { compare: tests.compare as OutputComparison, cases };
 }

@@ -1,5 +1,6 @@
 import type { Feedback } from './feedback';
 import type { AssignmentLimits } from './limits';
+import type { AssignmentKind } from './program-cases';
 import type { Verdict } from './verdict';
 
 /**
@@ -34,6 +35,8 @@ export const RUN_CODE = 'code.run';
  * taken from the API's assignment cache: the grader reads nothing else for a run.
  */
 export interface RunCodeJob {
+  /** `function`: testCode is unittest samples; `program`: the sample cases as ProgramTests JSON. */
+  kind: AssignmentKind;
   code: string;
   /** What the program reads on stdin; empty when none was given. */
   stdin: string;

@@ -7,6 +7,7 @@ export const apiRoutes = {
   submissions: (assignmentId: string) =>
     `/api/assignments/${encodeURIComponent(assignmentId)}/submissions`,
   runs: (assignmentId: string) => `/api/assignments/${encodeURIComponent(assignmentId)}/runs`,
+  hints: (assignmentId: string) => `/api/assignments/${encodeURIComponent(assignmentId)}/hints`,
   submission: (id: string) => `/api/submissions/${encodeURIComponent(id)}`,
   submissionEvents: (id: string) => `/api/submissions/${encodeURIComponent(id)}/events`,
 } as const;

@@ -95,6 +95,20 @@ describe(programTestEvents.name, () => {
     assert.equal(extra.outcome, 'error');
   });
 
+  it('answers what a shown-only run (a Run on custom stdin) printed, compared with nothing', () => {
+    const tests: ProgramTests = {
+      compare: 'exact',
+      cases: [{ name: 'Your input', stdin: 'x\n', stdout: '', visible: true, shownOnly: true }],
+    };
+
+    const [shown] = sut([run('Your input', 'anything\n')], tests);
+    const [crashed] = sut([run('Your input', '', { exitCode: 1 })], tests);
+
+    assert.equal(shown.outcome, 'passed');
+    assert.equal(shown.message, 'anything\n');
+    assert.equal(crashed.outcome, 'error');
+  });
+
   it('judges the runs into the usual verdicts and counts', () => {
     const observe = (events: RunnerEvent[]) => ({
       events: [{ e: 'started' }, { e: 'imported' }, ...events, { e: 'done', testsRun: 2 }],

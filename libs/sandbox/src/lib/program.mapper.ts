@@ -1,5 +1,10 @@
 import { constants } from 'node:os';
-import { outputMatches, type AssignmentLimits, type ProgramTests } from '@koodi/contracts';
+import {
+  outputMatches,
+  type AssignmentLimits,
+  type ProgramCase,
+  type ProgramTests,
+} from '@koodi/contracts';
 import type { RunnerEvent } from './verdict.mapper';
 
 /** What the runner reports of one run of a program (see the program side of zygote.py). */
@@ -32,13 +37,13 @@ export function programTestEvents(
   return events.map((event) => {
     if (event.e !== 'case') return event;
     const expected = tests.cases[index++];
-    return caseResult(event as CaseEvent, expected?.stdout, tests, limits);
+    return caseResult(event as CaseEvent, expected, tests, limits);
   });
 }
 
 function caseResult(
   event: CaseEvent,
-  expected: string | undefined,
+  expectedCase: ProgramCase | undefined,
   tests: ProgramTests,
   limits: AssignmentLimits,
 ): RunnerEvent {
@@ -52,8 +57,9 @@ function caseResult(
     message: string,
     extra: Partial<RunnerEvent> = {},
   ): RunnerEvent => ({ e: 'test', name, outcome, message, ...extra });
-  if (expected === undefined)
+  if (expectedCase === undefined)
     return test('error', 'The runner reported a case the assignment does not have.');
+  const expected = expectedCase.stdout;
   if (event.outputLimit) {
     return test(
       'error',
@@ -87,6 +93,8 @@ function caseResult(
       processes: error.processes,
     });
   }
+  // A Run's own stdin: what it printed is the answer, compared with nothing.
+  if (expectedCase.shownOnly) return test('passed', printed);
   if (outputMatches(tests.compare, expected, printed)) return test('passed', '');
   return test('failed', difference(expected, printed, tests.compare));
 }

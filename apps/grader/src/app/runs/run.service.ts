@@ -1,9 +1,20 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { MAX_LIMITS, type RunCodeJob, type RunResult } from '@koodi/contracts';
+import {
+  ASSIGNMENT_KINDS,
+  MAX_LIMITS,
+  parseProgramTests,
+  type ProgramTests,
+  type RunCodeJob,
+  type RunResult,
+} from '@koodi/contracts';
 import { RUN_SANDBOX, type SandboxRunner } from '../sandbox/sandbox.port';
 
 export const NO_SAMPLES_SUMMARY =
   'Your code ran. This assignment has no sample tests to try it on.';
+
+/** The name a program's run on the student's own stdin is shown under. */
+export const YOUR_INPUT = 'Your input';
+export const YOUR_INPUT_SUMMARY = 'Your program ran on your input.';
 
 /** What a grader answers for a run nobody waits for any more. */
 export class RunExpiredError extends Error {
@@ -28,6 +39,7 @@ export class RunService {
     if (!isRunJob(job)) throw new TypeError('malformed run job');
     if (now > job.deadline) throw new RunExpiredError();
     try {
+      if (job.kind === 'program') return await this.runProgram(job);
       const outcome = await this.sandbox.run({
         code: job.code,
         moduleName: job.moduleName,
@@ -59,12 +71,72 @@ export class RunService {
       throw error;
     }
   }
+
+  /**
+   * A program: its sample cases compared as in grading, then the student's own stdin (or, with
+   * no samples, an empty one) as one more run whose output is shown and compared with nothing.
+   */
+  private async runProgram(job: RunCodeJob): Promise<RunResult> {
+    const samples = parseProgramTests(job.testCode);
+    const limits = clamp(job.limits);
+    const program = (tests: ProgramTests) =>
+      this.sandbox.run({
+        kind: 'program',
+        code: job.code,
+        moduleName: job.moduleName,
+        testCode: JSON.stringify(tests),
+        limits,
+      });
+    const compared = samples.cases.length > 0 ? await program(samples) : undefined;
+    if (compared && !job.stdin) {
+      return {
+        verdict: compared.verdict,
+        feedback: compared.feedback,
+        durationMs: compared.durationMs,
+      };
+    }
+    const own = await program({
+      compare: samples.compare,
+      cases: [{ name: YOUR_INPUT, stdin: job.stdin, stdout: '', visible: true, shownOnly: true }],
+    });
+    const ownTest = own.feedback.tests.find((test) => test.name === YOUR_INPUT);
+    const ranClean = own.verdict === 'passed' && ownTest?.outcome === 'passed';
+    const printed = ranClean ? ownTest.message : '';
+    const output = [printed, own.feedback.output].filter((text) => text !== '').join('\n');
+    const durationMs = (compared?.durationMs ?? 0) + own.durationMs;
+    if (!compared) {
+      return {
+        verdict: own.verdict,
+        feedback: ranClean
+          ? { ...own.feedback, summary: YOUR_INPUT_SUMMARY, tests: [], output }
+          : own.feedback,
+        durationMs,
+      };
+    }
+    return {
+      verdict: compared.verdict === 'passed' ? own.verdict : compared.verdict,
+      feedback: {
+        ...compared.feedback,
+        tests: [...compared.feedback.tests, ...(ranClean ? [] : own.feedback.tests)],
+        output,
+        outputTruncated: own.feedback.outputTruncated,
+        ...(compared.feedback.location
+          ? {}
+          : own.feedback.location
+            ? { location: own.feedback.location }
+            : {}),
+      },
+      durationMs,
+    };
+  }
 }
 
 function isRunJob(job: unknown): job is RunCodeJob {
   const j = job as Partial<RunCodeJob> | null;
   return (
     !!j &&
+    // A job from an API older than the kind is a function's.
+    (j.kind === undefined || ASSIGNMENT_KINDS.includes(j.kind)) &&
     typeof j.code === 'string' &&
     typeof j.stdin === 'string' &&
     typeof j.moduleName === 'string' &&

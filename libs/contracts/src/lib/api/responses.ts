@@ -1,5 +1,6 @@
 import type { CodeLocation, TestResult } from '../feedback';
 import type { AssignmentLimits } from '../limits';
+import type { AssignmentKind } from '../program-cases';
 import type { SubmissionStatus } from '../submission-status';
 import type { Verdict } from '../verdict';
 
@@ -46,10 +47,14 @@ export interface AssignmentDetail {
   title: string;
   handout: string;
   starterCode: string;
+  /** `function`: sampleTests is a unittest file; `program`: the sample cases as ProgramTests JSON. */
+  kind: AssignmentKind;
   sampleTests: string;
   moduleName: string;
   limits: AssignmentLimits;
   version: string;
+  /** How many hints the assignment carries; their text only ever comes from the hints route. */
+  hintCount: number;
 }
 
 export interface SubmissionView {

@@ -1,4 +1,4 @@
-import type { AssignmentKind, AssignmentLimits } from '@koodi/contracts';
+import type { AssignmentHint, AssignmentKind, AssignmentLimits } from '@koodi/contracts';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity({ name: 'assignments' })
@@ -38,6 +38,10 @@ export class AssignmentEntity {
   /** Overrides of the default limits; see resolveLimits in @koodi/contracts. */
   @Column({ type: 'jsonb' })
   limits!: Partial<AssignmentLimits>;
+
+  /** Hints in order: never serialised to a client except one by one as a student reveals them. */
+  @Column({ type: 'jsonb', select: false })
+  hints?: AssignmentHint[];
 
   @Column({ type: 'text' })
   version!: string;
