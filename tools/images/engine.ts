@@ -111,6 +111,21 @@ async function podmanEngine(bin: string, work: string): Promise<Engine> {
   };
 }
 
+/**
+ * Compose's services find each other by name. Podman's CNI backend needs the dnsname plugin for
+ * that, netavark needs aardvark-dns; a podman installed without recommends may have neither.
+ */
+async function ensureContainerDns(podman: string): Promise<void> {
+  if (!canInstallWithApt()) return;
+  const backend = (await runQuiet(podman, ['info', '--format', '{{.Host.NetworkBackend}}'])).trim();
+  const plugin =
+    backend === 'netavark' ? 'aardvark-dns' : 'golang-github-containernetworking-plugin-dnsname';
+  const status = await runQuiet('dpkg-query', ['-W', '-f', '${Status}', plugin]).catch(() => '');
+  if (status.includes('install ok installed')) return;
+  console.log(`podman (${backend}) cannot resolve container names: installing Debian ${plugin}`);
+  await aptInstall([plugin]);
+}
+
 export async function detectEngine(work: string): Promise<Engine> {
   const docker = which('docker');
   if (docker && (await succeeds(docker, ['info']))) return dockerEngine(docker);
@@ -124,6 +139,9 @@ export async function detectEngine(work: string): Promise<Engine> {
       'uidmap',
       'slirp4netns',
       'fuse-overlayfs',
+      // Without recommends, Debian's podman networks through CNI, which resolves no container
+      // names unless this plugin is there: the migrate container could not find `postgres`.
+      'golang-github-containernetworking-plugin-dnsname',
     ];
     if (!existsSync('/sys/fs/cgroup/cgroup.controllers')) packages.push('runc');
     await aptInstall(packages);
@@ -139,7 +157,10 @@ export async function detectEngine(work: string): Promise<Engine> {
     console.log('cgroup v1 and no runc: installing Debian runc');
     await aptInstall(['runc']);
   }
-  if (podman) return podmanEngine(podman, work);
+  if (podman) {
+    await ensureContainerDns(podman);
+    return podmanEngine(podman, work);
+  }
   throw new Error(
     'no container engine: start Docker, or install podman, buildah and podman-compose (Debian/Ubuntu: apt-get install podman buildah podman-compose)',
   );
