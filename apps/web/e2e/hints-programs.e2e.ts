@@ -84,9 +84,16 @@ test.describe('words a beginner understands', () => {
     await student.submit(unique('def summ(a, b):\n    return a + b\n'));
 
     expect(await student.verdict()).toBe('failed');
-    await expect(student.result).toContainText(
-      'Your code has no function named `sum` (it has one named `summ`).',
+    // The names are shown as code (the backticks of the API's sentence become <code>).
+    const detail = student.result.getByTestId('result-detail');
+    await expect(detail).toContainText(
+      'Your code has no function named sum (it has one named summ).',
     );
-    await expect(student.result).toContainText('Check the spelling');
+    await expect(detail.locator('code')).toHaveText(['sum', 'summ']);
+    await expect(detail).toContainText('Check the spelling');
+    // The plain sentence comes before the error's own words.
+    expect((await detail.textContent())!.indexOf('Your code has no function')).toBeLessThan(
+      (await detail.textContent())!.indexOf('ImportError'),
+    );
   });
 });

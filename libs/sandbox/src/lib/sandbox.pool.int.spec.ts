@@ -101,7 +101,7 @@ describe(SandboxPool.name, () => {
     assert.equal(result.verdict, 'import_error');
     assert.equal(
       result.feedback.summary,
-      "The tests could not use your module: ImportError: cannot import name 'greet' from 'greet' (greet.py). Your code has no function named `greet`. Check the spelling and that it is not indented inside another function.",
+      "Your code has no function named `greet`. Check the spelling and that it is not indented inside another function. The tests could not use your module: ImportError: cannot import name 'greet' from 'greet' (greet.py).",
     );
   });
 

@@ -363,7 +363,8 @@ function judgeEvents(observed: JobObservation, events: RunnerEvent[]): Judgement
     const plain = explain(unusable, context);
     return result(
       'import_error',
-      `The tests could not use your module: ${finalLine(unusable.message)}${plain ? ` ${plain.sentence}` : ''}`,
+      // The plain sentence first: the error's own words follow for whoever wants them.
+      `${plain ? `${plain.sentence} ` : ''}The tests could not use your module: ${finalLine(unusable.message)}`,
       locationOf(unusable) ?? (plain?.line ? { line: plain.line } : undefined),
     );
   }
