@@ -3,18 +3,8 @@ import { describe, it } from 'node:test';
 import { DEFAULT_LIMITS } from '@koodi/contracts';
 import { EMPTY_CODE, explain, isEmptyCode } from './beginner-words';
 import { judge, type RunnerEvent } from './verdict.mapper';
-import type { ZygoteEnd } from './zygote-protocol';
+import { CLEAN_EXIT } from './zygote-end.mock';
 
-const CLEAN_EXIT: ZygoteEnd = {
-  exitCode: 0,
-  signal: null,
-  cpuSeconds: 0.01,
-  allCpuSeconds: 0.01,
-  maxRssKb: 20000,
-  wallMs: 3,
-  outputBytes: 0,
-  killed: null,
-};
 const STARTED: RunnerEvent[] = [{ e: 'started' }, { e: 'importing' }, { e: 'imported' }];
 
 interface Case {

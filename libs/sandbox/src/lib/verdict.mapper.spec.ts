@@ -12,18 +12,8 @@ import {
   type JobObservation,
   type RunnerEvent,
 } from './verdict.mapper';
+import { CLEAN_EXIT } from './zygote-end.mock';
 import type { ZygoteEnd } from './zygote-protocol';
-
-const CLEAN_EXIT: ZygoteEnd = {
-  exitCode: 0,
-  signal: null,
-  cpuSeconds: 0.01,
-  allCpuSeconds: 0.01,
-  maxRssKb: 20000,
-  wallMs: 3,
-  outputBytes: 0,
-  killed: null,
-};
 
 function observe(events: RunnerEvent[], end: Partial<ZygoteEnd> = {}, output = ''): JobObservation {
   return {
